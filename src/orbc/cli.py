@@ -1,0 +1,150 @@
+"""The `orbc` command: check | build | targets | explain.
+
+Exit codes: 0 clean (warnings allowed unless --strict), 1 the spec has errors,
+2 usage or I/O errors. No traceback reaches the user unless --debug is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from orbc import __version__
+from orbc.codes import CODES
+from orbc.compiler.pipeline import Compilation, compile_spec
+from orbc.diagnostics import render_concise, render_human, render_json_document
+from orbc.dsl.loader import SpecUnreadable
+
+EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A problem with the command line or the file system (exit 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="orbc", description="Constellation-as-code compiler.")
+    parser.add_argument("--version", action="version", version=f"orbc {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="prove a spec physically feasible or say why not")
+    check.add_argument("spec", help="the root .orb file")
+    check.add_argument("--format", choices=("human", "concise", "json"), default="human")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+
+    build = commands.add_parser("build", help="emit artifacts for other tools")
+    build.add_argument("spec", help="the root .orb file")
+    build.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    build.add_argument("--target", action="append", default=[], metavar="NAME",
+                       help="a target to build (repeatable; default: all)")
+    build.add_argument("--format", choices=("human", "concise", "json"), default="human")
+    build.add_argument("--strict", action="store_true", help="warnings fail the build too")
+
+    commands.add_parser("targets", help="list the build targets")
+    explain = commands.add_parser("explain", help="explain a diagnostic code")
+    explain.add_argument("code")
+    for sub in (check, build, explain):
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                         help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except UsageError as error:
+        print(f"orbc: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # the last line of defence: a bug in orbc, never the user's fault
+        if args.debug:
+            raise
+        print("orbc: internal error (a bug in orbc); run again with --debug and report it",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _compile(path: str) -> Compilation:
+    try:
+        return compile_spec(path)
+    except SpecUnreadable as error:
+        raise UsageError(str(error)) from None
+
+
+def _print_diagnostics(result: Compilation, form: str, stream) -> None:
+    for diagnostic in result.diagnostics:
+        if form == "concise":
+            print(render_concise(diagnostic), file=stream)
+        else:
+            print(render_human(diagnostic, result.sources) + "\n", file=stream)
+
+
+def _failed(result: Compilation, strict: bool) -> bool:
+    return result.errors > 0 or (strict and result.warnings > 0)
+
+
+def _summary(result: Compilation) -> str:
+    counts = f"{result.errors} error(s), {result.warnings} warning(s)"
+    if result.model is None:
+        return f"failed: {counts}"
+    model = result.model
+    return (f"ok: constellation \"{model.constellation.name}\": {len(model.shells)} shell(s), "
+            f"{model.satellites:,} satellites; {counts}")
+
+
+def cmd_check(args) -> int:
+    result = _compile(args.spec)
+    failed = _failed(result, args.strict)
+    if args.format == "json":
+        print(render_json_document(not failed, list(result.diagnostics), {}))
+    else:
+        _print_diagnostics(result, args.format, sys.stdout)
+        print(_summary(result))
+    return EXIT_SPEC_ERRORS if failed else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from orbc.targets import TARGETS, build_targets
+
+    unknown = [name for name in args.target if name not in TARGETS]
+    if unknown:
+        raise UsageError(f"unknown target(s): {', '.join(unknown)}; `orbc targets` lists them")
+    result = _compile(args.spec)
+    failed = _failed(result, args.strict)
+    if args.format == "json":
+        print(render_json_document(not failed, list(result.diagnostics), {}))
+    else:
+        _print_diagnostics(result, args.format, sys.stderr)
+    if failed:
+        print(_summary(result) + "; nothing written", file=sys.stderr)
+        return EXIT_SPEC_ERRORS
+    try:
+        written = build_targets(result.model, args.output, args.target or sorted(TARGETS))
+    except OSError as error:
+        raise UsageError(f"cannot write to `{args.output}`: {error.strerror or error}") from None
+    if args.format != "json":
+        print(f"wrote {len(written)} artifact(s) to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_targets(args) -> int:
+    from orbc.targets import TARGETS
+
+    for name, target in sorted(TARGETS.items()):
+        print(f"{name:16} {target.description}")
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    code = CODES.get(args.code)
+    if code is None:
+        raise UsageError(f"no diagnostic code `{args.code}`; codes look like `unit-mismatch`")
+    print(f"{code.name} ({code.category})\n\n{code.explanation}")
+    return EXIT_OK
+
+
+_COMMANDS = {"check": cmd_check, "build": cmd_build, "targets": cmd_targets,
+             "explain": cmd_explain}

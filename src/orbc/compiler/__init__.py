@@ -1,0 +1,1 @@
+"""The compiler: elaboration of parsed specs into the typed model, and the checks."""

@@ -1,0 +1,388 @@
+"""Parsed files to the typed model: blocks collected, `extends` merged, defaults applied,
+names resolved, cross-block rules checked. Every problem becomes a diagnostic.
+"""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+
+from orbc.compiler import model as m
+from orbc.compiler import schema
+from orbc.compiler.validate import RawBlock, Validator
+from orbc.constants import EARTH_RADIUS_M, SECONDS_PER_DAY
+from orbc.diagnostics import Diagnostic, Span, did_you_mean
+from orbc.dsl.loader import Spec
+from orbc.physics.orbits import nodal_precession_rate_rad_s, sun_synchronous_inclination_rad
+from orbc.physics.sun import raan_from_ltan_rad
+
+MAX_SATELLITES = 10_000_000  # a larger total is a typo in a count, not a design
+
+
+class Elaborator:
+    def __init__(self, spec: Spec):
+        self.spec = spec
+        self.diagnostics: list[Diagnostic] = []
+        self.validator = Validator(self.diagnostics, spec.sources)
+        self.blocks: dict[str, dict[str, RawBlock]] = {kind: {} for kind in schema.TOP_LEVEL}
+
+    def error(self, code: str, message: str, span: Span | None, help: str | None = None,
+              severity: str = "error", label: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, severity, help, label))
+
+    # --- collection ------------------------------------------------------------------------
+
+    def collect(self) -> None:
+        for module in self.spec.modules:
+            for block in module.blocks:
+                spec = schema.TOP_LEVEL.get(block.kind)
+                if spec is None:
+                    self.error("unknown-block", f"unknown block kind `{block.kind}`",
+                               block.kind_span,
+                               help=did_you_mean(block.kind, schema.TOP_LEVEL)
+                               or "blocks are: " + ", ".join(f"`{k}`" for k in schema.TOP_LEVEL),
+                               label="unknown block")
+                    continue
+                raw = self.validator.block(block, spec, f"`{block.kind}`")
+                seen = self.blocks[block.kind]
+                key = raw.label or ""
+                if key in seen and (spec.unique or raw.label is not None):
+                    first = seen[key].head
+                    name = f'{block.kind} "{raw.label}"' if raw.label else block.kind
+                    self.error("duplicate-block", f"`{name}` is defined twice", raw.head,
+                               help=f"the first is at {first.file}:{first.line}; rename or "
+                                    "remove one", label="second definition")
+                    continue
+                seen[key] = raw
+
+    # --- extends -----------------------------------------------------------------------------
+
+    def merged_hardware(self) -> dict[str, RawBlock]:
+        done: dict[str, RawBlock | None] = {}
+        for name in self.blocks["hardware"]:
+            self._merge_chain(name, done, ())
+        return {name: raw for name, raw in done.items() if raw is not None}
+
+    def _merge_chain(self, name: str, done: dict, stack: tuple[str, ...]) -> RawBlock | None:
+        if name in done:
+            return done[name]
+        raw = self.blocks["hardware"][name]
+        if raw.parent is None:
+            done[name] = raw
+            return raw
+        if raw.parent in stack + (name,):
+            chain = " -> ".join(stack[stack.index(raw.parent):] + (name, raw.parent)
+                                if raw.parent in stack else (name, raw.parent))
+            self.error("extends-cycle", f"hardware extends itself: {chain}", raw.parent_span,
+                       help="remove one `extends` from the circle")
+            done[name] = None
+            return None
+        if raw.parent not in self.blocks["hardware"]:
+            self._unknown_reference(raw.parent, "hardware", raw.parent_span)
+            done[name] = None
+            return None
+        parent = self._merge_chain(raw.parent, done, stack + (name,))
+        done[name] = _merge(parent, raw) if parent else None
+        return done[name]
+
+    def _unknown_reference(self, name: str, kind: str, span: Span) -> None:
+        known = self.blocks[kind]
+        self.error("unknown-reference", f"no `{kind}` is labelled \"{name}\"", span,
+                   help=did_you_mean(name, known) or (
+                       "defined: " + ", ".join(f'"{k}"' for k in sorted(known)) if known
+                       else f"define it with `{kind} \"{name}\" {{ ... }}`"),
+                   label="unknown name")
+
+    # --- model building ----------------------------------------------------------------------
+
+    def take(self, raw: RawBlock, spec: schema.BlockSpec, where: str) -> dict | None:
+        """Field values with defaults applied, or None when a required one is missing."""
+        values, complete = {}, True
+        for name, attr in spec.attrs.items():
+            field = raw.fields.get(name)
+            if field is not None:
+                values[name] = field.value
+            elif attr.required:
+                self.error("missing-attribute", f"{where} needs `{name}`", raw.head,
+                           help=f"add `{name} = {attr.example}`", label=f"no `{name}`")
+                complete = False
+            else:
+                values[name] = attr.default
+        return values if complete else None
+
+    def build(self) -> tuple[m.Model | None, list[Diagnostic]]:
+        self.collect()
+        constellation = self.constellation()
+        hardware = {}
+        for name, raw in sorted(self.merged_hardware().items()):
+            built = self.hardware(name, raw)
+            if built:
+                hardware[name] = built
+        policies = self._build_all("link_policy", self.link_policy)
+        stations = self._build_all("ground_station", self.ground_station)
+        shells = self._build_all("shell", lambda n, r: self.shell(n, r, constellation))
+        schedule = self.schedule()
+        self.check_references(shells, policies)
+        self.check_usage()
+        self.check_size(shells)
+        if any(d.is_error for d in self.diagnostics) or constellation is None:
+            return None, self.diagnostics
+        return m.Model(self.spec.modules[0].file, constellation, hardware, shells, policies,
+                       stations, schedule), self.diagnostics
+
+    def _build_all(self, kind: str, builder) -> dict:
+        built = {name: builder(name, raw) for name, raw in sorted(self.blocks[kind].items())}
+        return {name: obj for name, obj in built.items() if obj is not None}
+
+    def constellation(self) -> m.Constellation | None:
+        found = self.blocks["constellation"]
+        root = self.spec.modules[0].file if self.spec.modules else None
+        if not found:
+            if not any(d.category == "syntax" for d in self.diagnostics + self.spec.diagnostics):
+                self.error("missing-constellation", "the spec has no `constellation` block",
+                           Span(root, 1, 1, 1, 1) if root else None,
+                           help='add `constellation "name" { epoch = 2027-01-01T00:00:00Z '
+                                "\n  mission_life = 5 yr }`")
+            return None
+        if len(found) > 1:
+            extra = sorted(found.values(), key=lambda r: (r.head.file, r.head.line))[1:]
+            for raw in extra:
+                self.error("multiple-constellations", "a spec has exactly one `constellation`",
+                           raw.head, help="remove this block or move it to another spec",
+                           label="second constellation")
+        name, raw = next(iter(found.items()))
+        values = self.take(raw, schema.CONSTELLATION, f'`constellation "{name}"`')
+        if values is None or None in (values["epoch"], values["mission_life"]):
+            return None
+        return m.Constellation(name, values["epoch"], values["mission_life"], _spans(raw))
+
+    def hardware(self, name: str, raw: RawBlock) -> m.Hardware | None:
+        where = f'`hardware "{name}"`'
+        parts, complete = {}, True
+        for kind in ("solar_array", "battery", "radiator", "compute", "laser_terminal"):
+            sub = raw.blocks.get((kind, None))
+            if sub is None:
+                parts[kind] = None
+                continue
+            values = self.take(sub, schema.HARDWARE.blocks[kind], f"{where} `{kind}`")
+            complete &= values is not None
+            parts[kind] = values and (values, _spans(sub))
+        loads, radios = [], []
+        for (kind, label), sub in sorted(raw.blocks.items(), key=lambda kv: str(kv[0])):
+            if kind in ("load", "radio"):
+                values = self.take(sub, schema.HARDWARE.blocks[kind], f'{where} `{kind} "{label}"`')
+                complete &= values is not None
+                if values:
+                    (loads if kind == "load" else radios).append((label, values, _spans(sub)))
+        if not complete:
+            return None
+        return m.Hardware(
+            name=name,
+            mass_kg=raw.fields["mass"].value if "mass" in raw.fields else None,
+            solar_array=_build(parts["solar_array"], lambda v: m.SolarArray(
+                v["area"], v["efficiency"], v["degradation"], v["packing"], v["incidence"])),
+            battery=_build(parts["battery"], lambda v: m.Battery(
+                v["capacity"], v["depth_of_discharge"], v["efficiency"])),
+            radiator=_build(parts["radiator"], lambda v: m.Radiator(
+                v["area"], v["faces"], v["emissivity"], v["absorptivity"], v["temperature"])),
+            compute=_build(parts["compute"], lambda v: m.Compute(
+                v["accelerators"], v["power_each"], v["flops_each"], v["shed_in_eclipse"])),
+            loads=tuple(m.Load(label, v["power"], v["shed_in_eclipse"], spans)
+                        for label, v, spans in loads),
+            laser_terminal=_build(parts["laser_terminal"], lambda v: m.LaserTerminal(
+                v["count"], v["power"], v["aperture"], v["aperture_efficiency"], v["wavelength"],
+                v["rate"], v["sensitivity"], v["losses"], v["pointing_error"])),
+            radios=tuple(m.Radio(label, v["power"], v["antenna_gain"], v["frequency"],
+                                 v["bandwidth"], v["losses"], v["required_esn0"], spans)
+                         for label, v, spans in radios),
+            spans=_spans(raw),
+        )
+
+    def link_policy(self, name: str, raw: RawBlock) -> m.LinkPolicy | None:
+        values = self.take(raw, schema.LINK_POLICY, f'`link_policy "{name}"`')
+        if values is None:
+            return None
+        if values["topology"] == "nearest" and values["relay"] is None:
+            self.error("missing-attribute", f'`link_policy "{name}"` with topology `nearest` '
+                       "needs `relay`", raw.fields["topology"].span,
+                       help='name the shell to link to: `relay = "relay-shell"`')
+            return None
+        if values["relay"] is not None and values["topology"] != "nearest":
+            self.error("relay-needs-nearest", f"`relay` has no meaning with topology "
+                       f"`{values['topology']}`", raw.fields["relay"].span,
+                       help="set `topology = nearest`, or remove `relay`")
+        return m.LinkPolicy(name, values["topology"], values["max_range"],
+                            values["min_grazing_altitude"], values["min_margin"],
+                            values["inter_plane_cutoff_latitude"], values["relay"],
+                            values["min_availability"], _spans(raw))
+
+    def shell(self, name: str, raw: RawBlock, constellation: m.Constellation | None):
+        where = f'`shell "{name}"`'
+        values = self.take(raw, schema.SHELL, where)
+        patterns = [key[0] for key in raw.blocks]
+        if not patterns:
+            self.error("pattern-missing", f"{where} has no pattern block", raw.head,
+                       help="add `walker_delta { planes = 24  per_plane = 22  phasing = 1 }`")
+            return None
+        if len(patterns) > 1:
+            second = raw.blocks[(patterns[1], None)]
+            self.error("pattern-conflict", f"{where} has both `{patterns[0]}` and "
+                       f"`{patterns[1]}`", second.head, help="keep one pattern block")
+            return None
+        pattern_raw = raw.blocks[(patterns[0], None)]
+        walker = self.take(pattern_raw, schema.WALKER, f"{where} `{patterns[0]}`")
+        if values is None or walker is None:
+            return None
+        if walker["phasing"] >= walker["planes"]:
+            self.error("invalid-phasing", f"phasing F = {walker['phasing']} must be below the "
+                       f"number of planes P = {walker['planes']}",
+                       pattern_raw.fields["phasing"].span,
+                       help=f"write a phasing from 0 to {walker['planes'] - 1}")
+            return None
+        spans = {**_spans(raw), **{f"{patterns[0]}.{k}": f.span
+                                   for k, f in pattern_raw.fields.items()}}
+        spans["pattern"] = pattern_raw.head
+        inclination, sso = self._inclination(name, raw, values)
+        raan0 = self._first_node(raw, values, sso, inclination, constellation)
+        if inclination is None or raan0 is None:
+            return None
+        return m.Shell(name, values["altitude"], inclination, sso, values["ltan"], raan0,
+                       patterns[0], walker["planes"], walker["per_plane"], walker["phasing"],
+                       values["hardware"], values["isl"], spans)
+
+    def _inclination(self, name: str, raw: RawBlock, values: dict) -> tuple[float | None, bool]:
+        if values["inclination"] != "sun_synchronous":
+            return values["inclination"], False
+        a = EARTH_RADIUS_M + values["altitude"]
+        inclination = float(sun_synchronous_inclination_rad(a))
+        if math.isnan(inclination):
+            self.error("out-of-range", f"no inclination is sun-synchronous at "
+                       f"{values['altitude'] / 1e3:g} km", raw.fields["inclination"].span,
+                       help="J2 cannot turn the node fast enough above about 5,970 km; "
+                            "give an inclination")
+            return None, True
+        return inclination, True
+
+    def _first_node(self, raw: RawBlock, values: dict, sso: bool, inclination: float | None,
+                    constellation: m.Constellation | None) -> float | None:
+        if values["ltan"] is None:
+            return values["raan_offset"] or 0.0
+        if values["raan_offset"] is not None:
+            self.error("node-conflict", "`ltan` and `raan_offset` both set the first plane's node",
+                       raw.fields["raan_offset"].span, help="keep one of them")
+            return None
+        if not sso and inclination is not None:
+            a = EARTH_RADIUS_M + values["altitude"]
+            drift = nodal_precession_rate_rad_s(a, inclination) * SECONDS_PER_DAY * 180 / math.pi
+            self.error("ltan-drifts", f"`ltan` holds at epoch only: this shell's node drifts "
+                       f"{drift:+.2f}°/day while the sun moves +0.99°/day",
+                       raw.fields["ltan"].span, severity="warning",
+                       help="use `inclination = sun_synchronous` to keep the local time")
+        if constellation is None:
+            return None
+        return float(raan_from_ltan_rad(values["ltan"], constellation.epoch))
+
+    def ground_station(self, name: str, raw: RawBlock) -> m.GroundStation | None:
+        where = f'`ground_station "{name}"`'
+        values = self.take(raw, schema.GROUND_STATION, where)
+        radio = raw.blocks.get(("radio", None))
+        optical = raw.blocks.get(("optical", None))
+        radio_values = radio and self.take(radio, schema.GROUND_RADIO, f"{where} `radio`")
+        optical_values = optical and self.take(optical, schema.GROUND_OPTICAL,
+                                               f"{where} `optical`")
+        if values is None or (radio and radio_values is None) or (
+                optical and optical_values is None):
+            return None
+        latitude, longitude, altitude = values["location"]
+        spans = _spans(raw)
+        if radio:
+            spans["radio.g_over_t"] = radio.fields["g_over_t"].span
+        return m.GroundStation(
+            name, latitude, longitude, altitude, values["min_elevation"], values["antennas"],
+            radio_values["g_over_t"] if radio_values else None,
+            optical_values["aperture"] if optical_values else None,
+            optical_values["sensitivity"] if optical_values else None,
+            optical_values["aperture_efficiency"] if optical_values else None, spans)
+
+    def schedule(self) -> m.Schedule:
+        raw = self.blocks["schedule"].get("")
+        if raw is None:
+            raw = RawBlock("schedule", None, None, None, None)
+        values = self.take(raw, schema.SCHEDULE, "`schedule`")
+        return m.Schedule(values["horizon"], values["min_pass"], values["handover_gap"],
+                          values["policy"], _spans(raw))
+
+    # --- cross-block rules -------------------------------------------------------------------
+
+    def check_references(self, shells: dict, policies: dict) -> None:
+        for name, raw in sorted(self.blocks["shell"].items()):
+            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy")):
+                field = raw.fields.get(attribute)
+                if field is not None and field.value not in self.blocks[kind]:
+                    self._unknown_reference(field.value, kind, field.span)
+            isl = raw.fields.get("isl")
+            policy = policies.get(isl.value) if isl else None
+            if policy is not None and policy.relay == name:
+                self.error("relay-is-self", f'shell "{name}" would relay through itself',
+                           isl.span, help="a `nearest` policy links to another shell; use "
+                                          "`plus_grid` for links inside a shell")
+        for raw in self.blocks["link_policy"].values():
+            relay = raw.fields.get("relay")
+            if relay is not None and relay.value not in self.blocks["shell"]:
+                self._unknown_reference(relay.value, "shell", relay.span)
+
+    def check_usage(self) -> None:
+        used = {"hardware": set(), "link_policy": set()}
+        for raw in self.blocks["shell"].values():
+            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy")):
+                if attribute in raw.fields:
+                    used[kind].add(raw.fields[attribute].value)
+        for raw in self.blocks["hardware"].values():
+            if raw.parent:
+                used["hardware"].add(raw.parent)
+        for kind, names in used.items():
+            for name, raw in sorted(self.blocks[kind].items()):
+                if name not in names:
+                    self.error("unused-block", f'`{kind} "{name}"` is not used by any shell',
+                               raw.head, severity="warning",
+                               help="remove it, or reference it from a shell")
+
+    def check_size(self, shells: dict) -> None:
+        total = sum(shell.satellites for shell in shells.values())
+        if total > MAX_SATELLITES:
+            largest = max(shells.values(), key=lambda s: s.satellites)
+            self.error("too-many-satellites", f"the constellation has {total:,} satellites, "
+                       f"more than the {MAX_SATELLITES:,} orbc accepts",
+                       largest.spans["pattern"],
+                       help=f'shell "{largest.name}" alone has {largest.satellites:,}; '
+                            "check its counts for a typo")
+
+
+def _merge(parent: RawBlock, child: RawBlock) -> RawBlock:
+    """`child` over `parent`: attribute by attribute, sub-block by sub-block."""
+    merged = RawBlock(child.kind, child.label, child.parent, child.head, child.parent_span,
+                      {**parent.fields, **child.fields}, dict(parent.blocks))
+    for key, block in child.blocks.items():
+        merged.blocks[key] = _merge(parent.blocks[key], block) if key in parent.blocks else block
+    return merged
+
+
+def _spans(raw: RawBlock) -> dict[str, Span]:
+    spans = {name: field.span for name, field in raw.fields.items()}
+    if raw.head is not None:
+        spans[""] = raw.head
+    return spans
+
+
+def _build(part: tuple[dict, dict] | None, make):
+    """Make a model object from (values, spans), or None when the sub-block is absent."""
+    if part is None:
+        return None
+    values, spans = part
+    return attrs.evolve(make(values), spans=spans)
+
+
+def elaborate(spec: Spec) -> tuple[m.Model | None, list[Diagnostic]]:
+    """Build the model of a loaded spec. The model is None when there is any error."""
+    return Elaborator(spec).build()

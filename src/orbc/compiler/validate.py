@@ -1,0 +1,305 @@
+"""Check one written block against its `BlockSpec` and turn its values into SI fields.
+
+Everything that can be said about a block by looking at it alone is said here:
+unknown and duplicate attributes and sub-blocks, wrong dimensions, ranges,
+integers, keywords, timestamps. Defaults and `required` are applied later, after
+`extends` has merged parents in (see `elaborate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+
+import attrs
+import numpy as np
+
+from orbc.compiler import schema
+from orbc.compiler.evaluate import (ClockTime, Evaluator, Instant, Quantity, Sequence, Text,
+                                    Value, Word, kind_of)
+from orbc.diagnostics import Diagnostic, Span, did_you_mean
+from orbc.dsl import ast
+from orbc.units import ANGLE, LENGTH, parse_unit
+
+
+@attrs.frozen
+class Field:
+    """A validated attribute value (SI) and the span of the value in the spec."""
+
+    value: object
+    span: Span
+
+
+@attrs.define
+class RawBlock:
+    """A validated block: fields by name and sub-blocks by (kind, label)."""
+
+    kind: str
+    label: str | None
+    parent: str | None
+    head: Span
+    parent_span: Span | None
+    fields: dict[str, Field] = attrs.Factory(dict)
+    blocks: dict[tuple[str, str | None], RawBlock] = attrs.Factory(dict)
+
+
+class Validator:
+    def __init__(self, diagnostics: list[Diagnostic], sources: Mapping[str, str]):
+        self.diagnostics = diagnostics
+        self.sources = sources
+        self.evaluator = Evaluator(diagnostics)
+
+    def error(self, code: str, message: str, span: Span, help: str | None = None,
+              label: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, help=help, label=label))
+
+    def text_of(self, span: Span) -> str:
+        """The source text under a one-line span, for messages."""
+        lines = self.sources.get(span.file, "").splitlines()
+        if span.line != span.end_line or not 0 < span.line <= len(lines):
+            return ""
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
+
+    def block(self, node: ast.Block, spec: schema.BlockSpec, where: str) -> RawBlock:
+        """Validate `node` (a block of kind `where`, for messages) against `spec`."""
+        if spec.label == "required" and node.label is None:
+            self.error("missing-label", f"`{node.kind}` needs a label", node.kind_span,
+                       help=f'write `{node.kind} "name" {{ ... }}`')
+        elif spec.label == "none" and node.label is not None:
+            self.error("missing-label", f"`{node.kind}` takes no label", node.label_span,
+                       help=f"write `{node.kind} {{ ... }}`")
+        if node.parent is not None and not spec.extendable:
+            self.error("syntax-error", f"`{node.kind}` blocks cannot use `extends`",
+                       node.parent_span, help="only `hardware` blocks extend others")
+        raw = RawBlock(node.kind, node.label, node.parent if spec.extendable else None,
+                       node.head_span, node.parent_span)
+        for attribute in node.attributes:
+            self._attribute(attribute, spec, raw, where)
+        for child in node.blocks:
+            child_spec = spec.blocks.get(child.kind)
+            if child_spec is None:
+                self._unknown(child.kind, child.kind_span, spec, where, "block")
+                continue
+            key = (child.kind, child.label if child_spec.repeatable else None)
+            if key in raw.blocks:
+                name = f'{child.kind} "{child.label}"' if key[1] else child.kind
+                self.error("duplicate-block", f"`{name}` appears twice in {where}",
+                           child.head_span, help="merge the two blocks into one",
+                           label="second one here")
+                continue
+            raw.blocks[key] = self.block(child, child_spec, f"`{child.kind}`")
+        return raw
+
+    def _unknown(self, name: str, span: Span, spec: schema.BlockSpec, where: str,
+                 what: str) -> None:
+        candidates = list(spec.attrs) + list(spec.blocks)
+        hint = did_you_mean(name, candidates)
+        if hint is None:
+            hint = f"{where} takes: " + ", ".join(f"`{c}`" for c in candidates)
+        code = "unknown-attribute" if what == "attribute" else "unknown-block"
+        self.error(code, f"{where} has no {what} `{name}`", span, help=hint, label=f"unknown {what}")
+
+    def _attribute(self, node: ast.Attribute, spec: schema.BlockSpec, raw: RawBlock,
+                   where: str) -> None:
+        attr = spec.attrs.get(node.name)
+        if attr is None:
+            self._unknown(node.name, node.name_span, spec, where, "attribute")
+            return
+        if node.name in raw.fields:
+            self.error("duplicate-attribute", f"`{node.name}` is set twice in {where}",
+                       node.name_span, help="delete one of the two lines",
+                       label="set again here")
+            return
+        value = self.evaluator.evaluate(node.value)
+        if value is None:
+            return
+        converted = self.convert(node.name, attr, value)
+        if converted is not None:
+            raw.fields[node.name] = Field(converted, value.span)
+
+    # --- conversions, one per attribute kind ------------------------------------------------
+
+    def convert(self, name: str, attr: schema.Attr, value: Value) -> object | None:
+        return getattr(self, "_as_" + attr.kind)(name, attr, value)
+
+    def _expect(self, name: str, attr: schema.Attr, value: Value, wanted: str) -> None:
+        self.error("wrong-type", f"`{name}` expects {wanted}, got {kind_of(value)}", value.span,
+                   help=f"write `{name} = {attr.example}`" if attr.example else None,
+                   label=kind_of(value))
+
+    def _as_quantity(self, name: str, attr: schema.Attr, value: Value) -> float | None:
+        if not isinstance(value, Quantity):
+            self._expect(name, attr, value, attr.dimension.describe())
+            return None
+        if value.dimension != attr.dimension:
+            written = self.text_of(value.span)
+            got = "a plain number with no unit" if value.bare else value.describe()
+            self.error("unit-mismatch",
+                       f"`{name}` expects {attr.dimension.describe()}, got {got}"
+                       + (f" ({written})" if written else ""),
+                       value.span, help=f"write {attr.dimension.describe()} such as "
+                                        f"`{attr.example}`", label=got)
+            return None
+        if attr.logarithmic and value.bare:
+            self.error("unit-mismatch", f"`{name}` is in decibels; `{self.text_of(value.span)}`"
+                       " has no unit", value.span, help=f"write it as `{attr.example}`",
+                       label="no unit")
+            return None
+        number = self._convert_scale(value, attr.logarithmic)
+        if number is None:
+            return None
+        return number if self._in_range(name, attr, number, value.span) else None
+
+    def _convert_scale(self, value: Quantity, logarithmic: bool) -> float | None:
+        """Linear ↔ decibel conversion between two forms of the same dimension."""
+        if value.logarithmic == logarithmic:
+            return value.value
+        if logarithmic:
+            if value.value <= 0:
+                self.error("not-convertible", "a value of zero or less has no decibel form",
+                           value.span, help="write a positive value or use dB units")
+                return None
+            return 10.0 * math.log10(value.value)
+        return 10.0 ** (value.value / 10.0)
+
+    def _in_range(self, name: str, attr: schema.Attr, number: float, span: Span) -> bool:
+        low_bad = attr.low is not None and (number < attr.low or (attr.low_open and number == attr.low))
+        high_bad = attr.high is not None and number > attr.high
+        if not (low_bad or high_bad):
+            return True
+        low = "—" if attr.low is None else _show(attr, attr.low)
+        high = "∞" if attr.high is None else _show(attr, attr.high)
+        bound = f"{'(' if attr.low_open else '['}{low}, {high}]"
+        self.error("out-of-range", f"`{name}` = {_show(attr, number)} is outside {bound}", span,
+                   help=_range_help(attr), label="out of range")
+        return False
+
+    def _as_fraction(self, name: str, attr: schema.Attr, value: Value) -> float | None:
+        if not isinstance(value, Quantity) or not value.dimension.is_dimensionless:
+            self._expect(name, attr, value, "a fraction such as `30 %` or `0.3`")
+            return None
+        number = self._convert_scale(value, False)
+        return number if number is not None and self._in_range(name, attr, number,
+                                                                value.span) else None
+
+    def _as_count(self, name: str, attr: schema.Attr, value: Value) -> int | None:
+        if not isinstance(value, Quantity) or not value.bare:
+            self._expect(name, attr, value, "a whole number with no unit")
+            return None
+        if value.value != math.floor(value.value):
+            self.error("not-an-integer", f"`{name}` must be a whole number, got {value.value:g}",
+                       value.span, help=f"write `{name} = {attr.example}`")
+            return None
+        return int(value.value) if self._in_range(name, attr, value.value, value.span) else None
+
+    def _as_bool(self, name: str, attr: schema.Attr, value: Value) -> bool | None:
+        if isinstance(value, Word) and value.name in ("true", "false"):
+            return value.name == "true"
+        self._expect(name, attr, value, "`true` or `false`")
+        return None
+
+    def _as_keyword(self, name: str, attr: schema.Attr, value: Value) -> str | None:
+        if not isinstance(value, Word):
+            self._expect(name, attr, value, "one of " + _options(attr.keywords))
+            return None
+        if value.name not in attr.keywords:
+            self.error("unknown-keyword", f"`{name}` does not accept `{value.name}`", value.span,
+                       help=did_you_mean(value.name, attr.keywords)
+                       or f"write one of {_options(attr.keywords)}", label="not an option")
+            return None
+        return value.name
+
+    def _as_angle_or_keyword(self, name: str, attr: schema.Attr, value: Value) -> object:
+        if isinstance(value, Word):
+            return self._as_keyword(name, attr, value)
+        return self._as_quantity(name, attr, value)
+
+    def _as_reference(self, name: str, attr: schema.Attr, value: Value) -> str | None:
+        if isinstance(value, Text):
+            return value.value
+        self._expect(name, attr, value, f"the label of a `{attr.refers_to}` as a string")
+        return None
+
+    def _as_timestamp(self, name: str, attr: schema.Attr, value: Value) -> np.datetime64 | None:
+        if not isinstance(value, Instant):
+            self._expect(name, attr, value, "a UTC timestamp")
+            return None
+        text = value.text.replace(" ", "T")
+        problem = None
+        if "T" not in text:
+            problem = "has no time of day"
+        elif not (text.endswith("Z") or text.endswith("+00:00")):
+            problem = "is not in UTC (it needs a `Z`)"
+        else:
+            try:
+                moment = dt.datetime.fromisoformat(text.removesuffix("Z") + "+00:00"
+                                                   if text.endswith("Z") else text)
+            except ValueError:
+                problem = "is not a valid date and time"
+        if problem:
+            self.error("invalid-timestamp", f"`{value.text}` {problem}", value.span,
+                       help="write a UTC timestamp such as `2027-03-21T00:00:00Z`")
+            return None
+        naive = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return np.datetime64(naive, "ms")
+
+    def _as_clock(self, name: str, attr: schema.Attr, value: Value) -> float | None:
+        """Seconds after midnight."""
+        if not isinstance(value, ClockTime):
+            self._expect(name, attr, value, "a clock time such as `06:00`")
+            return None
+        parts = [int(p) for p in re.findall(r"\d+", value.text)] + [0]
+        hours, minutes, seconds = parts[0], parts[1], parts[2]
+        if hours > 23 or minutes > 59 or seconds > 59:
+            self.error("invalid-clock", f"`{value.text}` is not a time of day", value.span,
+                       help="write HH:MM from 00:00 to 23:59")
+            return None
+        return hours * 3600.0 + minutes * 60.0 + seconds
+
+    def _as_location(self, name: str, attr: schema.Attr, value: Value) -> tuple | None:
+        wanted = "a tuple (latitude, longitude[, altitude])"
+        if not (isinstance(value, Sequence) and value.is_tuple and len(value.items) in (2, 3)):
+            self._expect(name, attr, value, wanted)
+            return None
+        parts = [("latitude", schema.quantity(ANGLE, "47.67 deg", low=-math.pi / 2,
+                                              high=math.pi / 2)),
+                 ("longitude", schema.quantity(ANGLE, "-122.12 deg", low=-math.pi,
+                                               high=2 * math.pi)),
+                 ("altitude", schema.quantity(LENGTH, "80 m", low=-500.0, high=100e3))]
+        numbers = [self._as_quantity(part, part_attr, item)
+                   for (part, part_attr), item in zip(parts, value.items)]
+        if any(n is None for n in numbers):
+            return None
+        latitude, longitude, *rest = numbers
+        longitude = (longitude + math.pi) % (2 * math.pi) - math.pi
+        return latitude, longitude, rest[0] if rest else 0.0
+
+
+def _options(keywords: tuple[str, ...]) -> str:
+    return ", ".join(f"`{k}`" for k in keywords)
+
+
+def _show(attr: schema.Attr, number: float) -> str:
+    """A number in the unit of the attribute's example (`km` for `550 km`), for messages."""
+    if attr.kind == "fraction":
+        return f"{number * 100:g} %"
+    if attr.kind == "count" or attr.dimension is None:
+        return f"{number:g}"
+    if attr.logarithmic:
+        return f"{number:g} dB"
+    unit_text = attr.example.split()[-1] if " " in attr.example else ""
+    try:
+        unit = parse_unit(unit_text)
+    except ValueError:
+        return f"{number:g} (SI)"
+    return f"{number / unit.factor:g} {unit_text}"
+
+
+def _range_help(attr: schema.Attr) -> str:
+    if attr.kind == "count" and attr.high is not None:
+        return f"counts go up to {attr.high:,}; a larger value is almost certainly a typo"
+    if attr.kind == "fraction":
+        return "write a percentage such as `30 %` or a fraction such as `0.3`"
+    return f"for example `{attr.example}`"

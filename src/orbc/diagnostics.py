@@ -1,0 +1,120 @@
+"""Diagnostics: one record and its three renderers (human, concise, JSON).
+
+Every problem the compiler finds becomes a `Diagnostic` with a stable
+kebab-case code from `orbc.codes`. The code fixes the category (syntax, unit,
+reference, semantic, import, physics, target, usage).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from orbc.codes import CODES
+
+
+@attrs.frozen
+class Span:
+    """A range of source text; lines and columns count from 1, `end_column` is exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def merge(self, other: Span) -> Span:
+        """The smallest span covering both (same file)."""
+        start = min((self.line, self.column), (other.line, other.column))
+        end = max((self.end_line, self.end_column), (other.end_line, other.end_column))
+        return Span(self.file, start[0], start[1], end[0], end[1])
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem: what, where, and how to fix it."""
+
+    code: str  # a key of orbc.codes.CODES
+    message: str
+    span: Span | None = None
+    severity: str = "error"  # error | warning | note
+    help: str | None = None
+    label: str | None = None
+
+    @property
+    def category(self) -> str:
+        return CODES[self.code].category
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to `word`, if any is close enough, as a help sentence."""
+    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{matches[0]}`?" if matches else None
+
+
+# --- renderers -------------------------------------------------------------------------------
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple:
+    span = diagnostic.span
+    where = (span.file, span.line, span.column) if span else ("", 0, 0)
+    return (*where, diagnostic.code, diagnostic.message)
+
+
+def render_concise(diagnostic: Diagnostic) -> str:
+    """`file:line:col: severity[code] message`, one line for logs and editors."""
+    span = diagnostic.span
+    where = f"{span.file}:{span.line}:{span.column}: " if span else ""
+    return f"{where}{diagnostic.severity}[{diagnostic.code}] {diagnostic.message}"
+
+
+def render_human(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
+    """The rustc/ruff style block: header, location, source line, caret, help."""
+    lines = [f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"]
+    span = diagnostic.span
+    if span is not None:
+        gutter = " " * len(str(span.line))
+        lines.append(f"{gutter}--> {span.file}:{span.line}:{span.column}")
+        text_lines = sources.get(span.file, "").splitlines()
+        if 0 < span.line <= len(text_lines):
+            source = text_lines[span.line - 1].expandtabs(1)
+            end = span.end_column if span.end_line == span.line else len(source) + 1
+            width = max(1, min(end, len(source) + 1) - span.column)
+            caret = " " * (span.column - 1) + "^" * width
+            if diagnostic.label:
+                caret += " " + diagnostic.label
+            lines += [f"{gutter} |", f"{span.line} | {source}", f"{gutter} | {caret}"]
+    if diagnostic.help:
+        lines.append(f"{' ' * (len(str(span.line)) if span else 0)} = help: {diagnostic.help}")
+    return "\n".join(lines)
+
+
+def to_json(diagnostic: Diagnostic) -> dict:
+    """The machine-readable record; the keys are a stable contract for CI."""
+    span = diagnostic.span
+    return {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity,
+        "category": diagnostic.category,
+        "message": diagnostic.message,
+        "help": diagnostic.help,
+        "file": span.file if span else None,
+        "line": span.line if span else None,
+        "column": span.column if span else None,
+        "end_line": span.end_line if span else None,
+        "end_column": span.end_column if span else None,
+    }
+
+
+def render_json_document(ok: bool, diagnostics: list[Diagnostic], shells: dict, **extra) -> str:
+    """The one JSON document `orbc check --format json` prints."""
+    document = {"ok": ok, "diagnostics": [to_json(d) for d in diagnostics], "shells": shells}
+    document.update(extra)
+    return json.dumps(document, indent=2, sort_keys=False)

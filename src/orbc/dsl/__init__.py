@@ -1,0 +1,1 @@
+"""The .orb language: grammar, syntax tree, parser and file loader."""

@@ -1,0 +1,208 @@
+"""Text to syntax tree. This is the only module that imports lark."""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from orbc.diagnostics import Diagnostic, Span
+from orbc.dsl import ast
+
+# How tokens are named to a user in "expected ..." messages.
+_TOKEN_NAMES = {
+    "NAME": "a name", "STRING": "a string", "NUMBER": "a number", "UNIT": "a unit",
+    "TIMESTAMP": "a timestamp", "CLOCK": "a clock time", "_NL": "a new line",
+    "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`",
+    "RSQB": "`]`", "EQUAL": "`=`", "COMMA": "`,`", "PLUS": "`+`", "MINUS": "`-`",
+    "STAR": "`*`", "SLASH": "`/`", "IMPORT": "`import`", "EXTENDS": "`extends`",
+    "SEMICOLON": "`;`", "$END": "the end of the file",
+}
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+class _DropNewlinesInBrackets:
+    """Post-lexer: a newline inside ( ) or [ ] is white space, so lists may span lines."""
+
+    always_accept = ("_NL",)
+
+    def process(self, stream):
+        depth = 0
+        for token in stream:
+            if token.type in ("LPAR", "LSQB"):
+                depth += 1
+            elif token.type in ("RPAR", "RSQB"):
+                depth = max(0, depth - 1)
+            elif token.type == "_NL" and depth:
+                continue
+            yield token
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    grammar = resources.files("orbc.dsl").joinpath("orb.lark").read_text(encoding="utf-8")
+    return lark.Lark(
+        grammar, parser="lalr", lexer="contextual", postlex=_DropNewlinesInBrackets(),
+        propagate_positions=True, maybe_placeholders=False,
+    )
+
+
+def grammar_text() -> str:
+    """The grammar source, for tools that generate input from it."""
+    return resources.files("orbc.dsl").joinpath("orb.lark").read_text(encoding="utf-8")
+
+
+def parse(text: str, file: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """Parse one file's text. On a syntax error return no module and one diagnostic."""
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as error:
+        return None, [_syntax_diagnostic(error, text, file)]
+    return _Builder(file).module(tree), []
+
+
+def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
+    if isinstance(error, UnexpectedCharacters):
+        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        span = Span(file, error.line, error.column, error.line, error.column + 1)
+        if char == '"':
+            return Diagnostic("unterminated-string", "this string is not closed on its line", span,
+                              help='close it with `"`; strings cannot span lines', label="opens here")
+        return Diagnostic("invalid-token", f"unexpected character `{char}`", span,
+                          help="values are numbers with units, strings, names, timestamps, "
+                               "tuples or lists", label="not part of the language")
+    expected = sorted({_TOKEN_NAMES.get(t, f"`{t}`") for t in (error.expected or ())})
+    wanted = ", ".join(expected[:6]) + (" …" if len(expected) > 6 else "")
+    if isinstance(error, UnexpectedEOF) or (
+        isinstance(error, UnexpectedToken) and error.token.type == "$END"
+    ):
+        line, column = _end_position(text)
+        return Diagnostic("unexpected-end", f"the file ends too early; expected {wanted}",
+                          Span(file, line, column, line, column + 1),
+                          help="a block opened with `{` is probably not closed with `}`")
+    token = error.token
+    span = Span(file, token.line, token.column, token.end_line or token.line,
+                token.end_column or token.column + 1)
+    found = _TOKEN_NAMES.get(token.type, f"`{token}`")
+    if token.type in ("NAME", "NUMBER", "STRING", "UNIT"):
+        found = f"{_TOKEN_NAMES[token.type]} `{token}`"
+    return Diagnostic("syntax-error", f"unexpected {found}; expected {wanted}", span,
+                      help=_syntax_help(token, error.expected or set()), label="unexpected here")
+
+
+def _syntax_help(token: lark.Token, expected: set[str]) -> str:
+    if "NUMBER" in expected:
+        return "write a value, such as `550 km`, `\"label\"` or `plus_grid`"
+    if "_NL" in expected or "RBRACE" in expected:
+        return "put each attribute on its own line, as `name = value`"
+    if "EQUAL" in expected:
+        return "an attribute is written `name = value`"
+    if token.type == "LBRACE":
+        return "a block is written `kind \"label\" { ... }`"
+    return "check the line against the language reference in docs/language.md"
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    lines = text.split("\n")
+    return len(lines), len(lines[-1]) + 1
+
+
+def _span(file: str, item) -> Span:
+    """The span of a lark Token or Tree."""
+    meta = item if isinstance(item, lark.Token) else item.meta
+    return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _number(text: str) -> float:
+    return float(text.replace("_", ""))
+
+
+def _unquote(token: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), token[1:-1])
+
+
+class _Builder:
+    """Turns lark's tree into `ast` nodes with spans."""
+
+    def __init__(self, file: str):
+        self.file = file
+
+    def module(self, tree: lark.Tree) -> ast.Module:
+        imports, blocks = [], []
+        for child in tree.children:
+            if child.data == "import_stmt":
+                path = child.children[1]
+                imports.append(ast.Import(_unquote(path), _span(self.file, path),
+                                          _span(self.file, child)))
+            else:
+                blocks.append(self.block(child))
+        return ast.Module(self.file, tuple(imports), tuple(blocks))
+
+    def block(self, tree: lark.Tree) -> ast.Block:
+        kind, *rest = tree.children
+        label = parent = None
+        attributes, blocks = [], []
+        after_extends = False
+        for child in rest:
+            if isinstance(child, lark.Token) and child.type == "EXTENDS":
+                after_extends = True
+            elif isinstance(child, lark.Token) and child.type == "STRING":
+                if after_extends:
+                    parent = child
+                else:
+                    label = child
+            elif child.data == "attribute":
+                attributes.append(self.attribute(child))
+            else:
+                blocks.append(self.block(child))
+        return ast.Block(
+            kind=str(kind), label=_unquote(label) if label else None,
+            parent=_unquote(parent) if parent else None,
+            attributes=tuple(attributes), blocks=tuple(blocks),
+            kind_span=_span(self.file, kind),
+            label_span=_span(self.file, label) if label else None,
+            parent_span=_span(self.file, parent) if parent else None,
+            span=_span(self.file, tree),
+        )
+
+    def attribute(self, tree: lark.Tree) -> ast.Attribute:
+        name, value = tree.children
+        return ast.Attribute(str(name), self.expr(value), _span(self.file, name),
+                             _span(self.file, tree))
+
+    def expr(self, item) -> ast.Expr:
+        span = _span(self.file, item)
+        if isinstance(item, lark.Token):
+            return self._token(item, span)
+        kind, children = item.data, item.children
+        if kind == "quantity":
+            number, unit = children
+            return ast.QuantityLiteral(_number(number), str(number), str(unit),
+                                       _span(self.file, unit), span)
+        if kind == "binary":
+            left, op, right = children
+            return ast.Binary(str(op), self.expr(left), self.expr(right),
+                              _span(self.file, op), span)
+        if kind == "negate":
+            return ast.Negate(self.expr(children[-1]), span)
+        if kind in ("positive", "paren"):
+            return self.expr(children[-1])
+        if kind in ("number", "string", "keyword", "timestamp", "clock"):
+            return self._token(children[0], span)
+        items = tuple(self.expr(c) for c in children if not isinstance(c, lark.Token)
+                      or c.type not in ("COMMA", "LPAR", "RPAR", "LSQB", "RSQB"))
+        return ast.Tuple(items, span) if kind == "tuple" else ast.List(items, span)
+
+    def _token(self, token: lark.Token, span: Span) -> ast.Expr:
+        if token.type == "NUMBER":
+            return ast.Number(_number(token), str(token), span)
+        if token.type == "STRING":
+            return ast.String(_unquote(token), span)
+        if token.type == "TIMESTAMP":
+            return ast.Timestamp(str(token), span)
+        if token.type == "CLOCK":
+            return ast.Clock(str(token), span)
+        return ast.Keyword(str(token), span)
