@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+import attrs
+
 from orbc import __version__
 from orbc.codes import CODES
 from orbc.compiler.pipeline import Compilation, compile_spec
@@ -107,12 +109,16 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from orbc.targets import TARGETS, build_targets
+    from orbc.targets import TARGETS, build_targets, check_targets
 
     unknown = [name for name in args.target if name not in TARGETS]
     if unknown:
         raise UsageError(f"unknown target(s): {', '.join(unknown)}; `orbc targets` lists them")
     result = _compile(args.spec)
+    names = args.target or sorted(TARGETS)
+    if result.model is not None:
+        result = attrs.evolve(result, diagnostics=result.diagnostics + tuple(
+            check_targets(result.model, names)))
     failed = _failed(result, args.strict)
     if args.format == "json":
         print(render_json_document(not failed, list(result.diagnostics), {}))
@@ -122,7 +128,7 @@ def cmd_build(args) -> int:
         print(_summary(result) + "; nothing written", file=sys.stderr)
         return EXIT_SPEC_ERRORS
     try:
-        written = build_targets(result.model, args.output, args.target or sorted(TARGETS))
+        written = build_targets(result.model, args.output, names)
     except OSError as error:
         raise UsageError(f"cannot write to `{args.output}`: {error.strerror or error}") from None
     if args.format != "json":

@@ -1,0 +1,53 @@
+"""Build targets: each turns the model into artifacts that another tool reads.
+
+A target is a small class with a `name`, a `description`, `check(model)` (the
+diagnostics it has about the model, such as a format limit, run before anything
+is written) and `emit(model)` (its artifacts as (path, chunk iterator) pairs,
+streamed to disk by `writer`). Adding a target is one line in `TARGETS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+from orbc.compiler.model import Model
+from orbc.diagnostics import Diagnostic
+from orbc.targets import flight
+from orbc.targets.writer import Written, write_atomically, write_manifest
+
+Artifact = tuple[str, Iterable[bytes]]  # relative path, content chunks
+
+
+class Target(Protocol):
+    name: str
+    description: str
+
+    def check(self, model: Model) -> list[Diagnostic]: ...
+
+    def emit(self, model: Model) -> Iterator[Artifact]: ...
+
+
+TARGETS: dict[str, Target] = {
+    target.name: target
+    for target in (flight.FlightCsv(), flight.FlightParquet())
+}
+
+
+def check_targets(model: Model, names: list[str]) -> list[Diagnostic]:
+    """What the chosen targets say about the model before anything is written."""
+    return [d for name in sorted(set(names)) for d in TARGETS[name].check(model)]
+
+
+def build_targets(model: Model, output: str, names: list[str]) -> list[Written]:
+    """Emit the chosen targets into `output` and write the manifest last."""
+    directory = Path(output)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in sorted(set(names)):
+        for relative, chunks in TARGETS[name].emit(model):
+            sha256, size = write_atomically(directory, relative, chunks)
+            written.append(Written(name, relative, sha256, size))
+    write_manifest(directory, model.root, written)
+    return written

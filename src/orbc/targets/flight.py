@@ -1,0 +1,117 @@
+"""`flight-csv` and `flight-parquet`: the flight parameter table, one row per satellite."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from orbc.compiler.model import Model
+from orbc.diagnostics import Diagnostic
+from orbc.targets.elements import ShellElements, epoch_iso, shell_elements
+
+SCHEMA = pa.schema([
+    ("name", pa.string()), ("shell", pa.string()), ("plane", pa.int32()),
+    ("slot", pa.int32()), ("catalog_number", pa.int64()),
+    ("epoch", pa.timestamp("ms", tz="UTC")), ("semi_major_axis_km", pa.float64()),
+    ("eccentricity", pa.float64()), ("inclination_deg", pa.float64()),
+    ("raan_deg", pa.float64()), ("arg_perigee_deg", pa.float64()),
+    ("mean_anomaly_deg", pa.float64()), ("mean_motion_rev_per_day", pa.float64()),
+    ("hardware", pa.string()),
+])
+
+
+def _batch(elements: ShellElements, epoch: np.datetime64) -> pa.RecordBatch:
+    count = len(elements.plane)
+
+    def constant(value, dtype):
+        return pa.array(np.full(count, value, dtype=dtype))
+
+    return pa.RecordBatch.from_arrays([
+        pa.array(elements.names), pa.array(np.full(count, elements.shell.name, dtype=object)),
+        pa.array(elements.plane), pa.array(elements.slot), pa.array(elements.catalog_numbers),
+        pa.array(np.full(count, epoch, dtype="datetime64[ms]"), pa.timestamp("ms", tz="UTC")),
+        constant(round(elements.semi_major_axis_m / 1e3, 6), np.float64),
+        constant(0.0, np.float64),
+        constant(round(elements.inclination_deg, 9), np.float64),
+        pa.array(np.round(elements.raan_deg, 9)), constant(0.0, np.float64),
+        pa.array(np.round(elements.mean_anomaly_deg, 9)),
+        constant(round(elements.mean_motion_rev_per_day, 10), np.float64),
+        pa.array(np.full(count, elements.shell.hardware, dtype=object)),
+    ], schema=SCHEMA)
+
+
+def batches(model: Model) -> Iterator[pa.RecordBatch]:
+    """The table shell by shell, as Arrow record batches."""
+    for elements in shell_elements(model):
+        yield _batch(elements, model.constellation.epoch)
+
+
+class FlightCsv:
+    name = "flight-csv"
+    description = "flight parameter table, one row per satellite (CSV)"
+
+    def check(self, model: Model) -> list[Diagnostic]:
+        return []
+
+    def emit(self, model: Model):
+        yield "flight/satellites.csv", self._chunks(model)
+
+    def _chunks(self, model: Model) -> Iterator[bytes]:
+        epoch_text = epoch_iso(model)
+        header = True
+        for batch in batches(model):
+            table = pa.Table.from_batches([batch]).set_column(
+                5, "epoch", pa.array(np.full(batch.num_rows, epoch_text, dtype=object),
+                                     pa.string()))
+            sink = io.BytesIO()
+            pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header,
+                                                             quoting_style="needed"))
+            header = False
+            yield sink.getvalue()
+
+
+class FlightParquet:
+    name = "flight-parquet"
+    description = "flight parameter table, one row per satellite (Parquet, typed columns)"
+
+    def check(self, model: Model) -> list[Diagnostic]:
+        return []
+
+    def emit(self, model: Model):
+        yield "flight/satellites.parquet", self._chunks(model)
+
+    def _chunks(self, model: Model) -> Iterator[bytes]:
+        sink = _ChunkSink()
+        with pq.ParquetWriter(sink, SCHEMA, compression="zstd") as writer:
+            for batch in batches(model):
+                writer.write_batch(batch)
+                yield sink.drain()
+        yield sink.drain()
+
+
+class _ChunkSink(io.RawIOBase):
+    """A write-only stream whose bytes are handed on as chunks, so Parquet streams too."""
+
+    def __init__(self):
+        self._parts: list[bytes] = []
+        self._position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def drain(self) -> bytes:
+        data, self._parts = b"".join(self._parts), []
+        return data
