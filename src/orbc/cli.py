@@ -16,6 +16,7 @@ from orbc.codes import CODES
 from orbc.compiler.pipeline import Compilation, compile_spec
 from orbc.diagnostics import render_concise, render_human, render_json_document
 from orbc.dsl.loader import SpecUnreadable
+from orbc.report import render_figures
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -101,9 +102,12 @@ def cmd_check(args) -> int:
     result = _compile(args.spec)
     failed = _failed(result, args.strict)
     if args.format == "json":
-        print(render_json_document(not failed, list(result.diagnostics), {}))
+        print(render_json_document(not failed, list(result.diagnostics), result.shells,
+                                   summary=result.summary))
     else:
         _print_diagnostics(result, args.format, sys.stdout)
+        if result.shells and args.format == "human":
+            print(render_figures(result.shells, result.summary))
         print(_summary(result))
     return EXIT_SPEC_ERRORS if failed else EXIT_OK
 
@@ -121,7 +125,8 @@ def cmd_build(args) -> int:
             check_targets(result.model, names)))
     failed = _failed(result, args.strict)
     if args.format == "json":
-        print(render_json_document(not failed, list(result.diagnostics), {}))
+        print(render_json_document(not failed, list(result.diagnostics), result.shells,
+                                   summary=result.summary))
     else:
         _print_diagnostics(result, args.format, sys.stderr)
     if failed:

@@ -114,3 +114,49 @@ _register("semantic", {
     "unused-block": """A hardware or link policy block that no shell uses.""",
     "relay-is-self": """A link policy's relay shell is the shell that uses the policy.""",
 })
+
+_register("physics", {
+    "no-solar-array": """The hardware draws power but has no `solar_array`.""",
+    "power-deficit": """The end-of-life array power, P_BOL·(1 − degradation)^years with
+        P_BOL = area·efficiency·1361 W/m²·packing·cos(incidence), is below what SMAD sizing asks
+        for through the worst eclipse of the mission: P_sa = (P_e·T_e/0.60 + P_d·T_d/0.80)/T_d
+        (peak-power tracking). P_d is every load and the compute; P_e drops what is marked
+        `shed_in_eclipse`. Defaults: packing 90 %, incidence 0° (sun-tracking).""",
+    "power-margin-thin": """(warning) The array covers the need with less than 5 % to spare.""",
+    "no-battery": """Loads must run through eclipse but the hardware has no battery.""",
+    "battery-depth-exceeded": """The worst eclipse discharges the battery deeper than its
+        declared `depth_of_discharge`: DoD = P_e·T_e/(capacity·efficiency), with the battery
+        discharge efficiency 90 % unless the spec gives one.""",
+    "no-radiator": """The hardware dissipates power but has no radiator.""",
+    "thermal-deficit": """The radiators cannot reject the dissipated power at their declared
+        temperature in the hot case. Model: all electrical load becomes heat; net rejection per
+        m² of panel q = faces·ε·σ·T⁴ − α·S (one face square to the sun) − F·(α·a·S + ε·OLR)
+        (Earth), with S = 1361 W/m², albedo a = 0.30, OLR = 237 W/m², F = faces × the edge-on
+        view factor at the shell's altitude (0.258 at 550 km), α from the spec (default 0.09),
+        α_IR = ε (Kirchhoff).""",
+    "thermal-margin-thin": """(warning) The radiators reject less than 5 % more than the
+        dissipation.""",
+    "no-laser-terminal": """A shell's link policy needs laser terminals that its hardware does
+        not have.""",
+    "isl-occluded": """Some inter-satellite links pass closer to the Earth than the policy's
+        `min_grazing_altitude` (default 80 km) at their longest, over an orbit. For two
+        satellites at one altitude that happens beyond 2·√((R⊕+h)² − (R⊕+h_g)²).""",
+    "isl-beyond-max-range": """Some links of the topology are longer than the policy's
+        `max_range`.""",
+    "isl-margin": """The weakest laser link does not close with the policy's `min_margin`.
+        Budget: P_R = P_T·G_T·G_R·(λ/4πd)²·L·L_point, G = η·(πD/λ)² (η default 80 %), L the
+        terminal's `losses` (default 3 dB), L_point = exp(−2(θ_err/θ_div)²) at each end with
+        θ_div = 1.22·λ/D (pointing error default 1 µrad); margin = P_R − sensitivity, at the
+        link's largest range over an orbit. Below the confocal range πD²/4λ the received power
+        is capped.""",
+    "isl-margin-thin": """(warning) The weakest laser link has less than 1 dB above
+        `min_margin`.""",
+    "relay-availability": """A satellite has a usable relay (in range, in sight above the
+        grazing altitude, closing with `min_margin`) less often than the policy's
+        `min_availability`. Evaluated for a sample of the shell's satellites at 2048 instants
+        spread over the cycle of the two shells' relative node drift.""",
+    "downlink-margin": """The RF downlink does not close at a station's minimum elevation:
+        C/N = P_T + G_T − losses − FSPL + G/T + 228.6 − 10·log10(bandwidth), margin = C/N −
+        `required_esn0` (default 1.0 dB, DVB-S2 QPSK 1/2).""",
+    "downlink-margin-thin": """(warning) The downlink margin is below 3 dB at some station.""",
+})

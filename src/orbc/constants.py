@@ -27,9 +27,8 @@ J2_WGS72 = 1.082616e-3
 # SI day and Julian year (IAU 1976 / IERS Conventions 2010, ch. 1).
 SECONDS_PER_DAY = 86400.0
 SECONDS_PER_JULIAN_YEAR = 365.25 * SECONDS_PER_DAY
-# Julian date of the J2000.0 epoch, 2000-01-01 12:00 TT (IAU 1976).
-JULIAN_DATE_J2000 = 2451545.0
-# Mean tropical year in days (Meeus, "Astronomical Algorithms", 2nd ed., ch. 27).
+# Mean tropical year, 365.24219 d (Explanatory Supplement to the Astronomical
+# Almanac, 3rd ed.), rounded as physics.md rounds it.
 TROPICAL_YEAR_DAYS = 365.2422
 # A sun-synchronous node must turn once per tropical year (derived: 2π / year),
 # 1.99106e-7 rad/s.
@@ -43,8 +42,6 @@ SOLAR_CONSTANT_W_M2 = 1361.0
 # Thermal Environment Parameters"); design ranges 216–258 W/m² and 0.25–0.35.
 EARTH_IR_W_M2 = 237.0
 EARTH_ALBEDO = 0.30
-# Astronomical unit, IAU 2012 Resolution B2.
-ASTRONOMICAL_UNIT_M = 149597870700.0
 
 # --- CODATA 2018 exact / recommended values --------------------------------
 SPEED_OF_LIGHT = 299792458.0  # m/s, exact

@@ -53,10 +53,16 @@ class Diagnostic:
         return self.severity == "error"
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `word`, if any is close enough to be a typo of it."""
+    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate to `word`, if any is close enough, as a help sentence."""
-    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{matches[0]}`?" if matches else None
+    match = closest(word, candidates)
+    return f"did you mean `{match}`?" if match else None
 
 
 # --- renderers -------------------------------------------------------------------------------
@@ -75,6 +81,12 @@ def render_concise(diagnostic: Diagnostic) -> str:
     return f"{where}{diagnostic.severity}[{diagnostic.code}] {diagnostic.message}"
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines of a source as the parser counts them: only a newline ends a line
+    (`str.splitlines` also splits at form feeds and Unicode separators, shifting lines)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def render_human(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
     """The rustc/ruff style block: header, location, source line, caret, help."""
     lines = [f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"]
@@ -82,7 +94,7 @@ def render_human(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
     if span is not None:
         gutter = " " * len(str(span.line))
         lines.append(f"{gutter}--> {span.file}:{span.line}:{span.column}")
-        text_lines = sources.get(span.file, "").splitlines()
+        text_lines = source_lines(sources.get(span.file, ""))
         if 0 < span.line <= len(text_lines):
             source = text_lines[span.line - 1].expandtabs(1)
             end = span.end_column if span.end_line == span.line else len(source) + 1

@@ -166,7 +166,9 @@ UNIT_ALIASES = {
     "µm": "um", "μm": "um", "pflops": "PFLOPS", "tflops": "TFLOPS", "tb/s": "Tbps",
 }
 
-_FACTOR = re.compile(r"^(?P<sym>%|[A-Za-z_µμ]+)(?:\^(?P<exp>-?\d+))?$")
+_FACTOR = re.compile(r"^(?P<sym>%|[A-Za-z_µμ]+)(?:\^(?P<exp>-?\d{1,3}))?$")
+# No unit needs a higher power; the bound keeps every factor a finite, non-zero float.
+MAX_EXPONENT = 9
 
 
 class UnitError(ValueError):
@@ -195,6 +197,8 @@ def parse_unit(text: str) -> Unit:
         if unit.logarithmic:
             raise UnitError(f"`{unit.symbol}` is logarithmic and cannot be combined", body)
         exponent = int(match["exp"] or 1)
+        if abs(exponent) > MAX_EXPONENT:
+            raise UnitError(f"`{body}`: unit powers go up to ^{MAX_EXPONENT}", body)
         sign = 1 if op == "*" else -1
         dimension = dimension * unit.dimension ** (sign * exponent)
         factor *= unit.factor ** (sign * exponent)

@@ -24,7 +24,7 @@ def test_sun_matches_de421(timescale, ephemeris):
     # Skyfield, apparent place of date from DE421; the Astronomical Almanac
     # quotes 0.01° for its low-precision formula over 1950–2050.
     times = timescale.from_datetimes(
-        [d.astype(dt.datetime).replace(tzinfo=dt.timezone.utc) for d in DATES]
+        [d.astype(dt.datetime).replace(tzinfo=dt.UTC) for d in DATES]
     )
     ra, dec, _ = ephemeris["earth"].at(times).observe(ephemeris["sun"]).apparent().radec("date")
     ours_ra, ours_dec = sun_ra_dec_rad(DATES)

@@ -97,12 +97,15 @@ class Elaborator:
     # --- model building ----------------------------------------------------------------------
 
     def take(self, raw: RawBlock, spec: schema.BlockSpec, where: str) -> dict | None:
-        """Field values with defaults applied, or None when a required one is missing."""
+        """Field values with defaults applied, or None when a required one is missing or a
+        written one was rejected (reported already)."""
         values, complete = {}, True
         for name, attr in spec.attrs.items():
             field = raw.fields.get(name)
             if field is not None:
                 values[name] = field.value
+            elif name in raw.rejected:
+                complete = False
             elif attr.required:
                 self.error("missing-attribute", f"{where} needs `{name}`", raw.head,
                            help=f"add `{name} = {attr.example}`", label=f"no `{name}`")
@@ -142,8 +145,8 @@ class Elaborator:
             if not any(d.category == "syntax" for d in self.diagnostics + self.spec.diagnostics):
                 self.error("missing-constellation", "the spec has no `constellation` block",
                            Span(root, 1, 1, 1, 1) if root else None,
-                           help='add `constellation "name" { epoch = 2027-01-01T00:00:00Z '
-                                "\n  mission_life = 5 yr }`")
+                           help='add `constellation "name" { epoch = 2027-01-01T00:00:00Z; '
+                                "mission_life = 5 yr }`")
             return None
         if len(found) > 1:
             extra = sorted(found.values(), key=lambda r: (r.head.file, r.head.line))[1:]
@@ -222,8 +225,9 @@ class Elaborator:
         values = self.take(raw, schema.SHELL, where)
         patterns = [key[0] for key in raw.blocks]
         if not patterns:
-            self.error("pattern-missing", f"{where} has no pattern block", raw.head,
-                       help="add `walker_delta { planes = 24  per_plane = 22  phasing = 1 }`")
+            if not raw.rejected & set(schema.SHELL.blocks):
+                self.error("pattern-missing", f"{where} has no pattern block", raw.head,
+                           help="add `walker_delta { planes = 24  per_plane = 22  phasing = 1 }`")
             return None
         if len(patterns) > 1:
             second = raw.blocks[(patterns[1], None)]
@@ -362,7 +366,8 @@ class Elaborator:
 def _merge(parent: RawBlock, child: RawBlock) -> RawBlock:
     """`child` over `parent`: attribute by attribute, sub-block by sub-block."""
     merged = RawBlock(child.kind, child.label, child.parent, child.head, child.parent_span,
-                      {**parent.fields, **child.fields}, dict(parent.blocks))
+                      {**parent.fields, **child.fields}, dict(parent.blocks),
+                      (parent.rejected - child.fields.keys()) | child.rejected)
     for key, block in child.blocks.items():
         merged.blocks[key] = _merge(parent.blocks[key], block) if key in parent.blocks else block
     return merged

@@ -6,6 +6,8 @@ import os
 
 import attrs
 
+from orbc.compiler.checks import run_checks
+from orbc.compiler.checks import run_checks
 from orbc.compiler.elaborate import elaborate
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic, sort_key
@@ -19,6 +21,10 @@ class Compilation:
     model: Model | None
     diagnostics: tuple[Diagnostic, ...]
     sources: dict[str, str]
+    shells: dict = attrs.field(factory=dict)  # per-shell feasibility figures
+    summary: dict = attrs.field(factory=dict)  # constellation totals
+    shells: dict = attrs.field(factory=dict)  # per-shell feasibility figures
+    summary: dict = attrs.field(factory=dict)  # constellation totals
 
     @property
     def errors(self) -> int:
@@ -29,10 +35,22 @@ class Compilation:
         return sum(d.severity == "warning" for d in self.diagnostics)
 
 
-def compile_spec(path: str | os.PathLike) -> Compilation:
-    """Compile the spec at `path`. Raises `orbc.dsl.loader.SpecUnreadable` (exit 2) only
-    when the root file itself cannot be read."""
+def compile_spec(path: str | os.PathLike, feasibility: bool = True) -> Compilation:
+    """Compile the spec at `path` and, when it elaborates cleanly and `feasibility` is set,
+    run the physics checks. Raises `orbc.dsl.loader.SpecUnreadable` (exit 2) only
+    when the root file itself cannot be read.
+
+    A file that does not parse or an import that fails stops the compilation there: with
+    blocks missing, elaboration would only report their absence again (unknown references,
+    no constellation) under other names."""
     spec = load(path)
+    if any(d.is_error for d in spec.diagnostics):
+        return Compilation(None, tuple(sorted(spec.diagnostics, key=sort_key)), spec.sources)
     model, problems = elaborate(spec)
+    shells, summary = {}, {}
+    if model is not None and feasibility:
+        checked = run_checks(model)
+        problems += checked.diagnostics
+        shells, summary = checked.shells, checked.summary
     diagnostics = sorted(spec.diagnostics + problems, key=sort_key)
-    return Compilation(model, tuple(diagnostics), spec.sources)
+    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary)

@@ -19,7 +19,7 @@ import numpy as np
 from orbc.compiler import schema
 from orbc.compiler.evaluate import (ClockTime, Evaluator, Instant, Quantity, Sequence, Text,
                                     Value, Word, kind_of)
-from orbc.diagnostics import Diagnostic, Span, did_you_mean
+from orbc.diagnostics import Diagnostic, Span, closest, did_you_mean, source_lines
 from orbc.dsl import ast
 from orbc.units import ANGLE, LENGTH, parse_unit
 
@@ -43,6 +43,9 @@ class RawBlock:
     parent_span: Span | None
     fields: dict[str, Field] = attrs.Factory(dict)
     blocks: dict[tuple[str, str | None], RawBlock] = attrs.Factory(dict)
+    # Attributes and sub-blocks that were written but rejected (a bad value, or a typo of
+    # the name): already reported, so never reported again as missing.
+    rejected: set[str] = attrs.Factory(set)
 
 
 class Validator:
@@ -57,7 +60,7 @@ class Validator:
 
     def text_of(self, span: Span) -> str:
         """The source text under a one-line span, for messages."""
-        lines = self.sources.get(span.file, "").splitlines()
+        lines = source_lines(self.sources.get(span.file, ""))
         if span.line != span.end_line or not 0 < span.line <= len(lines):
             return ""
         return lines[span.line - 1][span.column - 1:span.end_column - 1]
@@ -80,7 +83,7 @@ class Validator:
         for child in node.blocks:
             child_spec = spec.blocks.get(child.kind)
             if child_spec is None:
-                self._unknown(child.kind, child.kind_span, spec, where, "block")
+                self._unknown(child.kind, child.kind_span, spec, where, "block", raw)
                 continue
             key = (child.kind, child.label if child_spec.repeatable else None)
             if key in raw.blocks:
@@ -93,11 +96,15 @@ class Validator:
         return raw
 
     def _unknown(self, name: str, span: Span, spec: schema.BlockSpec, where: str,
-                 what: str) -> None:
+                 what: str, raw: RawBlock) -> None:
+        """Report an unknown attribute or sub-block; the name it is a typo of counts as
+        written (and rejected), so that it is not reported missing too."""
         candidates = list(spec.attrs) + list(spec.blocks)
-        hint = did_you_mean(name, candidates)
-        if hint is None:
-            hint = f"{where} takes: " + ", ".join(f"`{c}`" for c in candidates)
+        match = closest(name, candidates)
+        if match:
+            raw.rejected.add(match)
+        hint = f"did you mean `{match}`?" if match else (
+            f"{where} takes: " + ", ".join(f"`{c}`" for c in candidates))
         code = "unknown-attribute" if what == "attribute" else "unknown-block"
         self.error(code, f"{where} has no {what} `{name}`", span, help=hint, label=f"unknown {what}")
 
@@ -105,7 +112,7 @@ class Validator:
                    where: str) -> None:
         attr = spec.attrs.get(node.name)
         if attr is None:
-            self._unknown(node.name, node.name_span, spec, where, "attribute")
+            self._unknown(node.name, node.name_span, spec, where, "attribute", raw)
             return
         if node.name in raw.fields:
             self.error("duplicate-attribute", f"`{node.name}` is set twice in {where}",
@@ -113,10 +120,10 @@ class Validator:
                        label="set again here")
             return
         value = self.evaluator.evaluate(node.value)
-        if value is None:
-            return
-        converted = self.convert(node.name, attr, value)
-        if converted is not None:
+        converted = None if value is None else self.convert(node.name, attr, value)
+        if converted is None:
+            raw.rejected.add(node.name)
+        else:
             raw.fields[node.name] = Field(converted, value.span)
 
     # --- conversions, one per attribute kind ------------------------------------------------
@@ -162,7 +169,12 @@ class Validator:
                            value.span, help="write a positive value or use dB units")
                 return None
             return 10.0 * math.log10(value.value)
-        return 10.0 ** (value.value / 10.0)
+        try:
+            return 10.0 ** (value.value / 10.0)
+        except OverflowError:
+            self.error("non-finite-number", f"{value.value:g} dB is too large for a linear "
+                       "value", value.span, help="numbers must be finite; check the exponent")
+            return None
 
     def _in_range(self, name: str, attr: schema.Attr, number: float, span: Span) -> bool:
         low_bad = attr.low is not None and (number < attr.low or (attr.low_open and number == attr.low))

@@ -7,7 +7,9 @@ a symbolic link pointing out) is refused before the file is opened.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 import attrs
@@ -46,11 +48,24 @@ def load(root: str | os.PathLike) -> Spec:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a directory")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise OSError(27, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    """The bytes of a regular file. Anything else is refused: a pipe or a device could block
+    the read forever."""
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
     return path.read_bytes()
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a regular file; a name too long to look up is no file either."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
@@ -95,8 +110,13 @@ class _Loader:
                stack: tuple[Path, ...]) -> None:
         span = statement.path_span
         written = statement.path
-        target = (importer.parent / written).resolve()
         display = os.path.normpath(os.path.join(os.path.dirname(importer_display), written))
+        try:
+            target = (importer.parent / written).resolve()
+        except RuntimeError:  # Python < 3.13 reports a symbolic-link loop so
+            self._error("import-unreadable", f"cannot read `{display}`: a symbolic-link loop",
+                        span, None)
+            return
         if os.path.isabs(written) or not target.is_relative_to(self.root_dir):
             self._error("import-escapes-root",
                         f"`{written}` is outside the spec's root folder `{self.root_dir.name}/`",
@@ -111,7 +131,7 @@ class _Loader:
             return
         if target in self.seen:
             return
-        if not target.is_file():
+        if not _is_file(target):
             self._error("import-not-found", f"cannot find `{written}` (looked for `{display}`)",
                         span, "paths are relative to the file that writes the import")
             return

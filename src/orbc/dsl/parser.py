@@ -22,6 +22,9 @@ _TOKEN_NAMES = {
     "SEMICOLON": "`;`", "$END": "the end of the file",
 }
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+# Deeper nesting of blocks or expressions is no spec a person writes; the bound keeps the
+# recursive tree builder and evaluator well inside Python's recursion limit.
+MAX_NESTING = 100
 
 
 class _DropNewlinesInBrackets:
@@ -61,7 +64,12 @@ def parse(text: str, file: str) -> tuple[ast.Module | None, list[Diagnostic]]:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
         return None, [_syntax_diagnostic(error, text, file)]
-    return _Builder(file).module(tree), []
+    try:
+        return _Builder(file).module(tree), []
+    except _TooDeep as error:
+        return None, [Diagnostic("syntax-error", f"nested more than {MAX_NESTING} levels deep",
+                                 error.span, help="split the value into simpler parts",
+                                 label="too deep")]
 
 
 def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
@@ -106,7 +114,8 @@ def _syntax_help(token: lark.Token, expected: set[str]) -> str:
 
 
 def _end_position(text: str) -> tuple[int, int]:
-    lines = text.split("\n")
+    """Just after the last character that is not white space: the last line a reader sees."""
+    lines = text.rstrip().split("\n")
     return len(lines), len(lines[-1]) + 1
 
 
@@ -124,8 +133,16 @@ def _unquote(token: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), token[1:-1])
 
 
+class _TooDeep(Exception):
+    """A block or expression nested deeper than `MAX_NESTING`, at `span`."""
+
+    def __init__(self, span: Span):
+        super().__init__(span)
+        self.span = span
+
+
 class _Builder:
-    """Turns lark's tree into `ast` nodes with spans."""
+    """Turns lark's tree into `ast` nodes with spans; `depth` counts the nesting levels."""
 
     def __init__(self, file: str):
         self.file = file
@@ -141,7 +158,9 @@ class _Builder:
                 blocks.append(self.block(child))
         return ast.Module(self.file, tuple(imports), tuple(blocks))
 
-    def block(self, tree: lark.Tree) -> ast.Block:
+    def block(self, tree: lark.Tree, depth: int = 0) -> ast.Block:
+        if depth > MAX_NESTING:
+            raise _TooDeep(_span(self.file, tree))
         kind, *rest = tree.children
         label = parent = None
         attributes, blocks = [], []
@@ -157,7 +176,7 @@ class _Builder:
             elif child.data == "attribute":
                 attributes.append(self.attribute(child))
             else:
-                blocks.append(self.block(child))
+                blocks.append(self.block(child, depth + 1))
         return ast.Block(
             kind=str(kind), label=_unquote(label) if label else None,
             parent=_unquote(parent) if parent else None,
@@ -173,8 +192,10 @@ class _Builder:
         return ast.Attribute(str(name), self.expr(value), _span(self.file, name),
                              _span(self.file, tree))
 
-    def expr(self, item) -> ast.Expr:
+    def expr(self, item, depth: int = 0) -> ast.Expr:
         span = _span(self.file, item)
+        if depth > MAX_NESTING:
+            raise _TooDeep(span)
         if isinstance(item, lark.Token):
             return self._token(item, span)
         kind, children = item.data, item.children
@@ -184,15 +205,15 @@ class _Builder:
                                        _span(self.file, unit), span)
         if kind == "binary":
             left, op, right = children
-            return ast.Binary(str(op), self.expr(left), self.expr(right),
+            return ast.Binary(str(op), self.expr(left, depth + 1), self.expr(right, depth + 1),
                               _span(self.file, op), span)
         if kind == "negate":
-            return ast.Negate(self.expr(children[-1]), span)
+            return ast.Negate(self.expr(children[-1], depth + 1), span)
         if kind in ("positive", "paren"):
-            return self.expr(children[-1])
+            return self.expr(children[-1], depth + 1)
         if kind in ("number", "string", "keyword", "timestamp", "clock"):
             return self._token(children[0], span)
-        items = tuple(self.expr(c) for c in children if not isinstance(c, lark.Token)
+        items = tuple(self.expr(c, depth + 1) for c in children if not isinstance(c, lark.Token)
                       or c.type not in ("COMMA", "LPAR", "RPAR", "LSQB", "RSQB"))
         return ast.Tuple(items, span) if kind == "tuple" else ast.List(items, span)
 

@@ -15,10 +15,12 @@ from orbc.constants import EARTH_RADIUS_M, SECONDS_PER_DAY, TROPICAL_YEAR_DAYS
 from orbc.physics.orbits import nodal_precession_rate_rad_s, orbital_period_s
 from orbc.physics.sun import days_since_j2000, sun_ra_dec_rad
 
-# Bound on the sun's contribution to |d(sin β)/dt|: the apparent sun moves at
-# most 1.019°/day in longitude (perihelion), i.e. ≤ 1.11°/day in right
-# ascension and ≤ 0.41°/day in declination, and d(sin β)/dt ≤ |Ω̇| + |α̇☉| + √2·|δ̇☉|
-# = |Ω̇| + 1.69°/day. Rounded up, in units of the sun's mean motion.
+# Bound on the sun's contribution to |d(sin β)/dt|. Differentiating sin β,
+# |d(sin β)/dt| ≤ |Ω̇ − α̇☉|·cos δ☉·sin i + |δ̇☉|·|(sin δ☉, cos δ☉)·(sin i, cos i)|
+# ≤ |Ω̇| + |α̇☉| + |δ̇☉|. The apparent sun moves at most 1.019°/day in ecliptic
+# longitude (perihelion), hence ≤ 1.019/cos ε = 1.11°/day in right ascension and
+# ≤ 1.019·sin ε = 0.41°/day in declination: |Ω̇| + 1.52°/day. Rounded up to
+# 1.75 × the sun's mean motion (1.72°/day).
 _SUN_RATE_BOUND_RAD_S = 1.75 * 2.0 * np.pi / (TROPICAL_YEAR_DAYS * SECONDS_PER_DAY)
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 # Golden-section passes per grid bracket: 0.618^40 · 6 h < 1 ms.

@@ -46,7 +46,8 @@ def sun_synchronous_inclination_rad(semi_major_axis_m):
     inclination is fast enough (a ≳ 12,350 km). Any shape.
     """
     a = np.asarray(semi_major_axis_m, dtype=float)
-    cos_i = -SUN_SYNC_NODE_RATE_RAD_S / (1.5 * mean_motion_rad_s(a) * J2 * (EARTH_RADIUS_M / a) ** 2)
+    rate_per_cos_i = -1.5 * mean_motion_rad_s(a) * J2 * (EARTH_RADIUS_M / a) ** 2
+    cos_i = SUN_SYNC_NODE_RATE_RAD_S / rate_per_cos_i
     with np.errstate(invalid="ignore"):
         return np.arccos(np.where(np.abs(cos_i) <= 1.0, cos_i, np.nan))
 

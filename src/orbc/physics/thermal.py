@@ -78,16 +78,11 @@ def radiator_net_rejection_w_m2(
     q = n_faces·ε·σ·T⁴ − α_s·S·sunlit_faces − F·(α_s·a·S + α_IR·E_IR), with
     α_IR = ε (Kirchhoff) unless ``ir_absorptivity`` is given. Broadcasts.
     """
-    if ir_absorptivity is None:
-        ir_absorptivity = emissivity
-    return (
-        radiator_emitted_w_m2(temperature_k, emissivity, faces)
-        - radiator_solar_load_w_m2(solar_absorptivity, sunlit_faces, solar_flux_w_m2)
-        - radiator_earth_load_w_m2(
-            earth_view_factor, solar_absorptivity, ir_absorptivity,
-            albedo, solar_flux_w_m2, earth_ir_w_m2,
-        )
+    absorbed = _absorbed_w_m2(
+        emissivity, solar_absorptivity, earth_view_factor, sunlit_faces, albedo,
+        solar_flux_w_m2, earth_ir_w_m2, ir_absorptivity,
     )
+    return radiator_emitted_w_m2(temperature_k, emissivity, faces) - absorbed
 
 
 def radiator_equilibrium_temperature_k(
@@ -95,18 +90,29 @@ def radiator_equilibrium_temperature_k(
     faces=2, sunlit_faces=1.0, albedo=EARTH_ALBEDO,
     solar_flux_w_m2=SOLAR_CONSTANT_W_M2, earth_ir_w_m2=EARTH_IR_W_M2, ir_absorptivity=None,
 ):
-    """Temperature (K) at which a panel of ``area_m2`` rejects ``dissipation_w`` plus what it absorbs.
+    """Temperature (K) at which a panel of ``area_m2`` rejects ``dissipation_w`` and its loads.
 
     Solves n_faces·ε·σ·T⁴·A = P + A·(absorbed loads); the panel is taken as
     isothermal. Broadcasts.
     """
+    absorbed = _absorbed_w_m2(
+        emissivity, solar_absorptivity, earth_view_factor, sunlit_faces, albedo,
+        solar_flux_w_m2, earth_ir_w_m2, ir_absorptivity,
+    )
+    emitted = dissipation_w / np.asarray(area_m2, dtype=float) + absorbed
+    return (emitted / (faces * emissivity * STEFAN_BOLTZMANN)) ** 0.25
+
+
+def _absorbed_w_m2(
+    emissivity, solar_absorptivity, earth_view_factor, sunlit_faces, albedo,
+    solar_flux_w_m2, earth_ir_w_m2, ir_absorptivity,
+):
+    # Sun plus Earth; Kirchhoff (α_IR = ε) unless told otherwise.
     if ir_absorptivity is None:
         ir_absorptivity = emissivity
-    absorbed = radiator_solar_load_w_m2(
+    return radiator_solar_load_w_m2(
         solar_absorptivity, sunlit_faces, solar_flux_w_m2
     ) + radiator_earth_load_w_m2(
         earth_view_factor, solar_absorptivity, ir_absorptivity, albedo, solar_flux_w_m2,
         earth_ir_w_m2,
     )
-    emitted = dissipation_w / np.asarray(area_m2, dtype=float) + absorbed
-    return (emitted / (faces * emissivity * STEFAN_BOLTZMANN)) ** 0.25

@@ -1,0 +1,117 @@
+"""Optical inter-satellite links of `plus_grid` and `ring` policies: geometry and closure.
+
+Every link is judged at its largest range over an orbit (the worst case):
+Earth occlusion below the policy's `min_grazing_altitude`, the policy's
+`max_range`, and the link margin against `min_margin`. The inter-plane
+cut-off latitude is not used to shorten ranges, so the range is conservative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from orbc.compiler.checks.context import THIN_LINK_DB, CheckContext
+from orbc.compiler.columns import expand
+from orbc.compiler.model import LaserTerminal, LinkPolicy, Shell
+from orbc.compiler.topology import LinkSet, grid_links
+from orbc.physics.geometry import max_grazing_range_m
+from orbc.physics.links import (beam_divergence_rad, db_to_ratio, optical_antenna_gain,
+                                optical_received_power_w, pointing_loss, ratio_to_db)
+
+
+def optical_margin_db(tx: LaserTerminal, rx: LaserTerminal, distance_m) -> np.ndarray:
+    """Received power over the receiver's sensitivity, dB, for the given ranges.
+
+    Friis with both apertures' gains, the declared other losses of the
+    transmitter, and the pointing loss of both ends.
+    """
+    gain_tx = optical_antenna_gain(tx.aperture_m, tx.wavelength_m, tx.aperture_efficiency)
+    gain_rx = optical_antenna_gain(rx.aperture_m, tx.wavelength_m, rx.aperture_efficiency)
+    pointing = (pointing_loss(tx.pointing_error_rad, beam_divergence_rad(tx.aperture_m,
+                                                                         tx.wavelength_m))
+                * pointing_loss(rx.pointing_error_rad, beam_divergence_rad(rx.aperture_m,
+                                                                           tx.wavelength_m)))
+    received = optical_received_power_w(tx.power_w, gain_tx, gain_rx, tx.wavelength_m,
+                                        distance_m, tx.aperture_m,
+                                        loss=db_to_ratio(-tx.losses_db) * pointing)
+    return ratio_to_db(received) - rx.sensitivity_dbw
+
+
+def range_for_margin_m(tx: LaserTerminal, rx: LaserTerminal, margin_db: float) -> float:
+    """The far-field range at which the margin falls to `margin_db`, metres."""
+    reference = 1e6
+    excess = float(optical_margin_db(tx, rx, reference)) - margin_db
+    return reference * 10 ** (excess / 20.0)
+
+
+def check_grid_links(context: CheckContext) -> dict[str, list[LinkSet]]:
+    """Judge every grid link; return shell -> link sets (for the targets that list links)."""
+    model = context.model
+    result = {}
+    for name, shell in model.shells.items():
+        policy = model.link_policies.get(shell.isl) if shell.isl else None
+        if policy is None or policy.topology not in ("plus_grid", "ring"):
+            continue
+        links = grid_links(shell, expand(shell), policy)
+        result[name] = links
+        terminal = model.hardware[shell.hardware].laser_terminal
+        if terminal is None:
+            context.report("no-laser-terminal", f'shell "{name}" uses link policy '
+                           f'"{policy.name}" but hardware "{shell.hardware}" has no '
+                           "laser_terminal", shell.spans.get("isl"),
+                           "add a `laser_terminal { … }` to the hardware")
+            continue
+        _judge(context, shell, policy, terminal, links)
+    return result
+
+
+def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
+           links: list[LinkSet]) -> None:
+    name = shell.name
+    ranges = {link.kind: link.range_max_m for link in links if len(link)}
+    all_ranges = np.concatenate(list(ranges.values())) if ranges else np.zeros(0)
+    grazing = float(max_grazing_range_m(shell.altitude_m, shell.altitude_m,
+                                        policy.min_grazing_altitude_m))
+    margins = optical_margin_db(terminal, terminal, all_ranges) if len(all_ranges) else all_ranges
+    occluded = int(np.count_nonzero(all_ranges > grazing))
+    context.shell_figures(name)["isl"] = {
+        "policy": policy.name, "topology": policy.topology,
+        "links": int(len(all_ranges)),
+        "links_by_kind": {kind: int(len(r)) for kind, r in sorted(ranges.items())},
+        "range_max_km": float(all_ranges.max(initial=0.0)) / 1e3,
+        "margin_min_db": float(margins.min()) if len(margins) else None,
+        "occluded_links": occluded,
+        "grazing_range_km": grazing / 1e3,
+    }
+    for kind, kind_ranges in sorted(ranges.items()):
+        longest = float(kind_ranges.max())
+        where = shell.spans.get(f"{shell.pattern}.{'per_plane' if kind == 'intra' else 'planes'}")
+        more = "satellites per plane" if kind == "intra" else "planes"
+        if longest > grazing:
+            count = int(np.count_nonzero(kind_ranges > grazing))
+            context.report("isl-occluded",
+                           f'shell "{name}": {count:,} {kind}-plane links reach '
+                           f"{longest / 1e3:,.0f} km, beyond the {grazing / 1e3:,.0f} km at which "
+                           f"the line of sight dips below {policy.min_grazing_altitude_m / 1e3:g} km",
+                           where, f"use more {more} so neighbours are closer, or fly higher")
+        elif policy.max_range_m is not None and longest > policy.max_range_m:
+            context.report("isl-beyond-max-range",
+                           f'shell "{name}": {kind}-plane links reach {longest / 1e3:,.0f} km, '
+                           f'beyond link policy "{policy.name}" max_range '
+                           f"{policy.max_range_m / 1e3:,.0f} km", policy.spans.get("max_range"),
+                           f"raise max_range to {longest / 1e3:,.0f} km or use more {more}")
+    if not len(margins):
+        return
+    worst = float(margins.min())
+    message = (f'shell "{name}": the weakest laser link closes with {worst:.1f} dB at '
+               f"{float(all_ranges[np.argmin(margins)]) / 1e3:,.0f} km; "
+               f'policy "{policy.name}" asks for {policy.min_margin_db:g} dB')
+    short = policy.min_margin_db - worst
+    if short > 0:
+        context.report("isl-margin", message, terminal.spans.get("power"),
+                       f"raise the laser power ×{10 ** (short / 10):.2f} (to "
+                       f"{terminal.power_w * 10 ** (short / 10):.3g} W), or the aperture, or "
+                       "lower min_margin")
+    elif short > -THIN_LINK_DB:
+        context.report("isl-margin-thin", message, terminal.spans.get("power"),
+                       "less than 1 dB to spare above min_margin", severity="warning")
