@@ -127,8 +127,11 @@ class Elaborator:
         shells = self._build_all("shell", lambda n, r: self.shell(n, r, constellation))
         schedule = self.schedule()
         self.check_references(shells, policies)
-        self.check_usage()
         self.check_size(shells)
+        if not any(d.is_error for d in self.diagnostics):
+            # A spec with errors may not reference what it means to (a misspelt label, a
+            # rejected value): "unused" would only echo those errors.
+            self.check_usage()
         if any(d.is_error for d in self.diagnostics) or constellation is None:
             return None, self.diagnostics
         return m.Model(self.spec.modules[0].file, constellation, hardware, shells, policies,
@@ -227,7 +230,7 @@ class Elaborator:
         if not patterns:
             if not raw.rejected & set(schema.SHELL.blocks):
                 self.error("pattern-missing", f"{where} has no pattern block", raw.head,
-                           help="add `walker_delta { planes = 24  per_plane = 22  phasing = 1 }`")
+                           help="add `walker_delta { planes = 24; per_plane = 22; phasing = 1 }`")
             return None
         if len(patterns) > 1:
             second = raw.blocks[(patterns[1], None)]

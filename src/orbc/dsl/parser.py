@@ -105,7 +105,7 @@ def _syntax_help(token: lark.Token, expected: set[str]) -> str:
     if "NUMBER" in expected:
         return "write a value, such as `550 km`, `\"label\"` or `plus_grid`"
     if "_NL" in expected or "RBRACE" in expected:
-        return "put each attribute on its own line, as `name = value`"
+        return "put each attribute on its own line (or separate them with `;`), as `name = value`"
     if "EQUAL" in expected:
         return "an attribute is written `name = value`"
     if token.type == "LBRACE":
