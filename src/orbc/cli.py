@@ -94,8 +94,9 @@ def _summary(result: Compilation) -> str:
     if result.model is None:
         return f"failed: {counts}"
     model = result.model
-    return (f"ok: constellation \"{model.constellation.name}\": {len(model.shells)} shell(s), "
-            f"{model.satellites:,} satellites; {counts}")
+    verdict = "failed" if result.errors else "ok"
+    return (f"{verdict}: constellation \"{model.constellation.name}\": {len(model.shells)} "
+            f"shell(s), {model.satellites:,} satellites; {counts}")
 
 
 def cmd_check(args) -> int:

@@ -160,3 +160,57 @@ _register("physics", {
         `required_esn0` (default 1.0 dB, DVB-S2 QPSK 1/2).""",
     "downlink-margin-thin": """(warning) The downlink margin is below 3 dB at some station.""",
 })
+
+_register("target", {
+    "tle-catalog-overflow": """A TLE has five characters for the catalog number: digits up to
+        99,999, then Alpha-5 (a letter for the leading two digits, I and O skipped) up to
+        339,999 (`Z9999`). orbc numbers satellites 1, 2, 3 … in shell order, so a constellation
+        of more than 339,999 satellites cannot be written as TLEs and nothing is written. Build
+        `omm-xml` or `omm-kvn` instead: an OMM's NORAD_CAT_ID has no such limit.""",
+    "tle-epoch-out-of-range": """A TLE writes the epoch year with two digits, read as 1957–2056
+        (57–99 → 19xx, 00–56 → 20xx). An epoch outside those years cannot be written as a TLE;
+        the OMM targets write a four-digit year.""",
+    "name-too-long": """(warning) A satellite name (`shell-PPP-SSS`) is longer than the target
+        format holds: 24 columns for a TLE title line, the 254-character line of a KVN OMM. The
+        name is written in full, since cutting it could make two names the same; readers that
+        keep to the fixed width see it cut. Shorten the shell's label.""",
+    "name-not-representable": """(warning) A shell's label holds characters that the target
+        format cannot carry: TLE and KVN files are printable ASCII, and XML cannot hold most
+        control characters. Those characters are written as `?` in the satellite names.""",
+    "gmat-too-large": """(warning) The GMAT script creates one Spacecraft object per satellite
+        and propagates them together; above 1,000 spacecraft GMAT becomes impractically slow.
+        The script is still written in full.""",
+    "czml-too-large": """(warning) Cesium cannot draw more than about 20,000 satellites with
+        their links. Above that the CZML document holds the satellites and ground stations but
+        no link packets; the links are in the `isl-csv` target.""",
+    "czml-horizon-capped": """(warning) The CZML samples each satellite at most 1,440 times,
+        36 times an orbit, so it covers at most 40 orbits of the fastest shell. A longer
+        schedule horizon is cut there and the document's clock stops at the last sample.""",
+    "hypatia-relay-links": """(warning) Hypatia's satgenpy takes one shell per input folder, so
+        links from a shell to a relay shell (`topology = nearest`) cannot be written there. The
+        relay links at epoch are in the `isl-csv` target.""",
+    "hypatia-epoch-out-of-range": """satgenpy reads the two-digit TLE epoch year as 20YY, and a
+        TLE's years end at 2056, so the epoch of a Hypatia folder must lie in 2000–2056.""",
+    "hypatia-shell-too-large": """A Hypatia folder numbers a shell's TLEs 1, 2, 3 …; a TLE
+        catalog number ends at 339,999 (Alpha-5 `Z9999`), so a shell of more satellites cannot
+        be written.""",
+})
+
+_register("target", {
+    "station-never-in-view": """(warning) No satellite rises above the ground station's
+        `min_elevation` during the schedule horizon (the `contacts` target propagates every
+        satellite with SGP4). Typical causes: a station at a latitude beyond the shells'
+        inclination plus their visibility cone, or a minimum elevation too high for the
+        altitude.""",
+    "satellites-never-served": """(warning) The antenna schedule gives these satellites no
+        contact during the horizon: they have no window at least `min_pass` long, or the
+        stations' antennas are busy with others whenever they pass. The count and the first
+        names are in the message.""",
+    "schedule-summary": """(note) The total contact time the antenna schedule achieves and an
+        upper bound on any schedule: per station ∫ min(antennas, windows open at t) dt over the
+        windows at least `min_pass` long.""",
+    "contacts-deep-space": """(warning) A shell's period is 225 minutes or more, where SGP4
+        uses its deep-space equations (SDP4, with lunar and solar terms). The `contacts` and
+        `schedule` targets compute passes for near-Earth shells only and leave this one
+        out.""",
+})

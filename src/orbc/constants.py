@@ -59,3 +59,9 @@ PATH_EFFICIENCY_PEAK_POWER_TRACKING = (0.60, 0.80)
 PATH_EFFICIENCY_DIRECT_ENERGY_TRANSFER = (0.65, 0.85)
 # Transmission efficiency between battery and load, SMAD Eq. 11-6 (n ≈ 0.9).
 BATTERY_DISCHARGE_EFFICIENCY = 0.9
+
+# --- Earth shape and rotation for ground stations (NIMA TR8350.2, Table 3.1) --
+# WGS-84 flattening 1/f = 298.257223563 (geodetic station coordinates), and the
+# nominal mean angular velocity of the Earth, 7.292115e-5 rad/s.
+EARTH_FLATTENING = 1.0 / 298.257223563
+EARTH_ROTATION_RATE_RAD_S = 7.292115e-5

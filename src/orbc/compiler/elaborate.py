@@ -312,11 +312,13 @@ class Elaborator:
             optical_values["sensitivity"] if optical_values else None,
             optical_values["aperture_efficiency"] if optical_values else None, spans)
 
-    def schedule(self) -> m.Schedule:
+    def schedule(self) -> m.Schedule | None:
         raw = self.blocks["schedule"].get("")
         if raw is None:
             raw = RawBlock("schedule", None, None, None, None)
         values = self.take(raw, schema.SCHEDULE, "`schedule`")
+        if values is None:
+            return None
         return m.Schedule(values["horizon"], values["min_pass"], values["handover_gap"],
                           values["policy"], _spans(raw))
 

@@ -14,7 +14,14 @@ import attrs
 
 from orbc.diagnostics import Diagnostic, Span, did_you_mean
 from orbc.dsl import ast
-from orbc.units import DIMENSIONLESS, UNIT_ALIASES, Dimension, UnitError, known_unit_symbols, parse_unit
+from orbc.units import (
+    DIMENSIONLESS,
+    UNIT_ALIASES,
+    Dimension,
+    UnitError,
+    known_unit_symbols,
+    parse_unit,
+)
 
 
 @attrs.frozen
@@ -221,7 +228,6 @@ class Evaluator:
         self.error("log-unit-arithmetic", message, node.op_span,
                    help="add a level and a ratio (`3 dBW + 2 dB`), or write linear units "
                         "(`2 W`) to do linear arithmetic")
-        return None
 
     def _finite(self, quantity: Quantity | None) -> Quantity | None:
         if quantity is not None and not math.isfinite(quantity.value):

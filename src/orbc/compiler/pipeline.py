@@ -7,7 +7,6 @@ import os
 import attrs
 
 from orbc.compiler.checks import run_checks
-from orbc.compiler.checks import run_checks
 from orbc.compiler.elaborate import elaborate
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic, sort_key
@@ -21,8 +20,6 @@ class Compilation:
     model: Model | None
     diagnostics: tuple[Diagnostic, ...]
     sources: dict[str, str]
-    shells: dict = attrs.field(factory=dict)  # per-shell feasibility figures
-    summary: dict = attrs.field(factory=dict)  # constellation totals
     shells: dict = attrs.field(factory=dict)  # per-shell feasibility figures
     summary: dict = attrs.field(factory=dict)  # constellation totals
 

@@ -17,8 +17,17 @@ import attrs
 import numpy as np
 
 from orbc.compiler import schema
-from orbc.compiler.evaluate import (ClockTime, Evaluator, Instant, Quantity, Sequence, Text,
-                                    Value, Word, kind_of)
+from orbc.compiler.evaluate import (
+    ClockTime,
+    Evaluator,
+    Instant,
+    Quantity,
+    Sequence,
+    Text,
+    Value,
+    Word,
+    kind_of,
+)
 from orbc.diagnostics import Diagnostic, Span, closest, did_you_mean, source_lines
 from orbc.dsl import ast
 from orbc.units import ANGLE, LENGTH, parse_unit
@@ -242,7 +251,7 @@ class Validator:
         problem = None
         if "T" not in text:
             problem = "has no time of day"
-        elif not (text.endswith("Z") or text.endswith("+00:00")):
+        elif not text.endswith(("Z", "+00:00")):
             problem = "is not in UTC (it needs a `Z`)"
         else:
             try:
@@ -254,7 +263,7 @@ class Validator:
             self.error("invalid-timestamp", f"`{value.text}` {problem}", value.span,
                        help="write a UTC timestamp such as `2027-03-21T00:00:00Z`")
             return None
-        naive = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        naive = moment.astimezone(dt.UTC).replace(tzinfo=None)
         return np.datetime64(naive, "ms")
 
     def _as_clock(self, name: str, attr: schema.Attr, value: Value) -> float | None:

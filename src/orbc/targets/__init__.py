@@ -14,7 +14,7 @@ from typing import Protocol
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
-from orbc.targets import flight
+from orbc.targets import contacts, czml, flight, gmat, hypatia, isl, omm, tle
 from orbc.targets.writer import Written, write_atomically, write_manifest
 
 Artifact = tuple[str, Iterable[bytes]]  # relative path, content chunks
@@ -31,7 +31,13 @@ class Target(Protocol):
 
 TARGETS: dict[str, Target] = {
     target.name: target
-    for target in (flight.FlightCsv(), flight.FlightParquet())
+    for target in (flight.FlightCsv(), flight.FlightParquet(), tle.Tle(), omm.OmmXml(),
+                   omm.OmmKvn(),
+                   isl.IslCsv(),
+                   czml.Czml(),
+                   gmat.Gmat(),
+                   hypatia.Hypatia(),
+                   contacts.Contacts(), contacts.Schedule())
 }
 
 

@@ -1,0 +1,353 @@
+"""Contact windows: every pass of every satellite of a shell over every ground station.
+
+Three vectorised stages, none of which steps a satellite through every minute:
+
+1. **Plane screening.** A satellite sees a station only while its whole orbit
+   plane passes within the station's visibility cone: the angle δ between the
+   station's direction and the plane must be ≤ λ_max, the largest Earth-central
+   angle at which the station sees the shell at its minimum elevation. δ is
+   evaluated for every (plane, station) on a coarse time grid — a plane, not a
+   satellite, per row — and the grid segments where it is small enough (with
+   margins for the grid step and the pass length) form "near runs".
+2. **Candidate passes in closed form.** Within a near run the station projects
+   onto the plane at argument of latitude u_s(t); a satellite at
+   u_k(t) = u_k0 + u̇·t is closest to the station where u_k − u_s ≡ 0 (mod 2π).
+   ψ(t) = u̇·t − u_s(t) is monotone (u̇ ≫ Earth rotation) and shared by the
+   plane, so every satellite's crossings follow from one `searchsorted` on ψ.
+3. **Refinement with SGP4.** Each candidate is propagated with
+   `orbc.physics.propagation` (the SGP4 equations, evaluated per candidate at its
+   own times): golden-section search for the time of closest approach (maximum
+   elevation), then Illinois regula falsi on sin(elevation) − sin(min elevation)
+   for AOS and LOS, all as arrays over the candidates.
+
+Windows are clipped to [0, horizon]: a pass in progress at the start has its
+AOS at 0, one in progress at the end its LOS at the horizon, and its TCA and
+maximum elevation are those within the clipped window.
+"""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import numpy as np
+
+from orbc.constants import EARTH_ROTATION_RATE_RAD_S
+from orbc.physics.propagation import Sgp4Shell, sgp4_positions_m
+from orbc.physics.visibility import (
+    earth_fixed_to_inertial,
+    geodetic_up,
+    gmst_rad,
+    max_central_angle_rad,
+    sin_elevation,
+    station_ecef_m,
+    station_in_plane_coordinates,
+    teme_to_earth_fixed,
+)
+
+# SGP4's orbit radius departs from the mean semi-major axis by the J2 short-period
+# terms and the J3 long-period eccentricity (≈ 1e-3 each): bound it generously.
+_RADIUS_ALLOWANCE = 1.005
+# The geodetic vertical leans up to 0.193° from the geocentric one (WGS-84).
+_VERTICAL_ALLOWANCE_RAD = math.radians(0.25)
+# Short-period wobble of node and inclination (≈ 0.05°) and interpolation error.
+_ANGLE_ALLOWANCE_RAD = math.radians(0.3)
+_TCA_SPACINGS_S = (40.0, 8.0, 1.0)
+_SECANT_ITERATIONS = 5
+_ILLINOIS_ITERATIONS = 24
+
+
+@attrs.frozen
+class Stations:
+    """Ground stations as columns (WGS-84 geodetic, SI)."""
+
+    latitude_rad: np.ndarray
+    longitude_rad: np.ndarray
+    altitude_m: np.ndarray
+    min_elevation_rad: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.latitude_rad)
+
+    @property
+    def ecef_m(self) -> np.ndarray:
+        return station_ecef_m(self.latitude_rad, self.longitude_rad, self.altitude_m)
+
+    @property
+    def up(self) -> np.ndarray:
+        return geodetic_up(self.latitude_rad, self.longitude_rad)
+
+
+@attrs.frozen
+class Passes:
+    """Contact windows as columns; times in seconds after the epoch, clipped to the horizon."""
+
+    satellite: np.ndarray  # int64, index into the shell's satellites
+    station: np.ndarray  # int64, index into the stations
+    aos_s: np.ndarray
+    los_s: np.ndarray
+    tca_s: np.ndarray
+    max_elevation_rad: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.satellite)
+
+    @staticmethod
+    def empty() -> Passes:
+        none = np.zeros(0)
+        return Passes(none.astype(np.int64), none.astype(np.int64), none, none, none, none)
+
+    @staticmethod
+    def concatenate(parts: list[Passes]) -> Passes:
+        if not parts:
+            return Passes.empty()
+        return Passes(*(np.concatenate([getattr(p, f.name) for p in parts])
+                        for f in attrs.fields(Passes)))
+
+    def take(self, index) -> Passes:
+        return Passes(*(getattr(self, f.name)[index] for f in attrs.fields(Passes)))
+
+
+@attrs.frozen
+class _Geometry:
+    """What the three stages share for one shell and a set of stations."""
+
+    shell: Sgp4Shell
+    raan_rad: np.ndarray  # per satellite
+    mean_anomaly_rad: np.ndarray
+    stations: Stations
+    station_ecef: np.ndarray  # (S, 3)
+    station_up: np.ndarray
+    sin_min_elevation: np.ndarray  # (S,)
+    epoch_days: float  # UT1 ≈ UTC days since J2000.0
+    half_pass_s: np.ndarray  # (S,) bound on half a pass
+    near_angle_rad: np.ndarray  # (S,) plane screening threshold on δ
+
+    def gmst(self, time_s):
+        return gmst_rad(self.epoch_days + np.asarray(time_s) / 86400.0)
+
+    def sin_elevation(self, satellite, station, time_s):
+        """sin(elevation) of satellites (indices) from stations (indices) at their own times."""
+        teme = sgp4_positions_m(self.shell, self.raan_rad[satellite],
+                                self.mean_anomaly_rad[satellite], time_s)
+        fixed = teme_to_earth_fixed(teme, self.gmst(time_s))
+        return sin_elevation(fixed, self.station_ecef[station], self.station_up[station])
+
+
+def find_passes(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.ndarray,
+                per_plane: int, stations: Stations, epoch_days: float, horizon_s: float,
+                grid_step_s: float = 60.0, chunk_planes: int | None = None) -> Passes:
+    """Every pass of every satellite of one near-Earth SGP4 shell over every station.
+
+    Satellites are plane-major, `per_plane` to a plane, sharing their plane's
+    node (``raan_rad`` and ``mean_anomaly_rad`` are per satellite, epoch values,
+    argument of perigee 0). ``epoch_days`` is the epoch in days since J2000.0
+    (UTC, taken as UT1). Returns windows clipped to [0, horizon_s], sorted by
+    (satellite, station, AOS).
+    """
+    if not shell.is_near_earth:
+        raise ValueError("find_passes handles near-Earth SGP4 shells (period < 225 min) only")
+    raan_rad = np.asarray(raan_rad, dtype=float)
+    mean_anomaly_rad = np.asarray(mean_anomaly_rad, dtype=float)
+    if len(raan_rad) == 0 or len(stations) == 0 or horizon_s <= 0:
+        return Passes.empty()
+    geometry = _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days)
+    planes = len(raan_rad) // per_plane
+    if chunk_planes is None:  # keep (planes × stations × grid) and candidates near 4 M
+        grid_points = horizon_s / grid_step_s + 2.0 * geometry.half_pass_s.max() / grid_step_s
+        chunk_planes = max(1, int(4e6 / (len(stations) * (grid_points + 4.0 * per_plane))))
+    parts = []
+    for first in range(0, planes, chunk_planes):  # loop over chunks of planes, bounded memory
+        plane_index = np.arange(first, min(first + chunk_planes, planes))
+        satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s,
+                                                 grid_step_s)
+        parts.append(_refine(geometry, satellite, station, centre, horizon_s))
+    passes = Passes.concatenate(parts)
+    passes = passes.take(np.lexsort((passes.aos_s, passes.station, passes.satellite)))
+    # A pass reached from two near runs (they can touch one pass) is kept once.
+    repeat = np.zeros(len(passes), dtype=bool)
+    repeat[1:] = ((passes.satellite[1:] == passes.satellite[:-1])
+                  & (passes.station[1:] == passes.station[:-1])
+                  & (passes.aos_s[1:] - passes.los_s[:-1] < 1.0))
+    return passes.take(~repeat)
+
+
+def _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days) -> _Geometry:
+    ecef = stations.ecef_m
+    orbit_radius_max = shell.semi_major_axis_m * _RADIUS_ALLOWANCE
+    central = max_central_angle_rad(np.linalg.norm(ecef, axis=-1), orbit_radius_max,
+                                    stations.min_elevation_rad - _VERTICAL_ALLOWANCE_RAD)
+    # The satellite sweeps the cone at ≥ u̇ − ω⊕ − |Ω̇| relative to the turning Earth.
+    relative_rate = (shell.latitude_argument_rate_rad_s - EARTH_ROTATION_RATE_RAD_S
+                     - abs(shell.node_rate_rad_s))
+    half_pass = 1.1 * central / relative_rate + 5.0
+    # While a satellite crosses the cone the station turns out of the plane by ≤ δ̇·half pass.
+    drift = EARTH_ROTATION_RATE_RAD_S + abs(shell.node_rate_rad_s)
+    near = central + drift * half_pass + _ANGLE_ALLOWANCE_RAD
+    return _Geometry(shell, raan_rad, mean_anomaly_rad, stations, ecef, stations.up,
+                     np.sin(stations.min_elevation_rad), float(epoch_days), half_pass, near)
+
+
+def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
+    """Stages 1 and 2: (satellite, station, approximate closest-approach time) triples."""
+    shell, stations = geometry.shell, geometry.stations
+    pad = float(geometry.half_pass_s.max()) * 1.5 + 2.0 * step_s
+    times = np.arange(-pad, horizon_s + pad + step_s, step_s)  # (G,)
+    # Station directions in TEME on the grid, (S, G, 3).
+    direction = geometry.station_ecef / np.linalg.norm(geometry.station_ecef, axis=-1,
+                                                       keepdims=True)
+    inertial = earth_fixed_to_inertial(direction[:, None, :], geometry.gmst(times)[None, :])
+    raan0 = geometry.raan_rad[plane_index * per_plane]  # (C,)
+    raan = raan0[:, None, None] + shell.node_rate_rad_s * times[None, None, :]  # (C, 1, G)
+    u_station, sin_delta = station_in_plane_coordinates(inertial[None], raan,
+                                                        shell.inclination_rad)  # (C, S, G)
+    drift = EARTH_ROTATION_RATE_RAD_S + abs(shell.node_rate_rad_s)
+    threshold = np.sin(np.minimum(geometry.near_angle_rad + drift * step_s, np.pi / 2))
+    near_point = np.abs(sin_delta) <= threshold[None, :, None]
+    near_segment = near_point[..., :-1] & near_point[..., 1:]  # (C, S, G−1)
+    psi = shell.latitude_argument_rate_rad_s * times - np.unwrap(u_station, axis=-1)
+    # Runs of consecutive near segments: start/end grid indices per (plane, station).
+    flat = near_segment.reshape(-1, near_segment.shape[-1])
+    padded = np.zeros((flat.shape[0], flat.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = flat
+    edges = np.diff(padded, axis=1)
+    row_start, seg_start = np.nonzero(edges == 1)
+    row_end, seg_end = np.nonzero(edges == -1)  # seg_end: one past the last near segment
+    if len(row_start) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    psi_flat = psi.reshape(flat.shape[0], -1)
+    sin_delta_flat = sin_delta.reshape(flat.shape[0], -1)
+    psi_start = psi_flat[row_start, seg_start]
+    psi_end = psi_flat[row_end, seg_end]  # the run covers grid points seg_start … seg_end
+    # Every satellite of the run's plane: crossings u_k0 + ψ = 2πm for ψ within the run.
+    run_plane = plane_index[row_start // len(stations)]
+    run_station = row_start % len(stations)
+    runs = len(row_start)
+    run_of_pair = np.repeat(np.arange(runs), per_plane)
+    satellite = (np.repeat(run_plane * per_plane, per_plane)
+                 + np.tile(np.arange(per_plane), runs))
+    u0 = geometry.mean_anomaly_rad[satellite]  # argument of perigee 0: u = M at epoch
+    first_m = np.ceil((psi_start[run_of_pair] + u0) / (2 * np.pi)).astype(np.int64)
+    last_m = np.floor((psi_end[run_of_pair] + u0) / (2 * np.pi)).astype(np.int64)
+    count = np.maximum(last_m - first_m + 1, 0)
+    pair = np.repeat(np.arange(len(satellite)), count)
+    m = first_m[pair] + (np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count))
+    run = run_of_pair[pair]
+    target = 2 * np.pi * m - u0[pair]  # the value of ψ at the crossing
+    # Locate each target inside its run: ψ is increasing along a run, so offset the runs
+    # into one increasing key and search it once.
+    lengths = seg_end - seg_start + 1
+    point_run = np.repeat(np.arange(runs), lengths)
+    point_grid = (np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+                  + seg_start[point_run])
+    point_psi = psi_flat[row_start[point_run], point_grid]
+    span = psi_end - psi_start
+    offset = np.concatenate([[0.0], np.cumsum(span + 1.0)[:-1]])
+    key = point_psi - psi_start[point_run] + offset[point_run]
+    target_key = target - psi_start[run] + offset[run]
+    right = np.clip(np.searchsorted(key, target_key), 1, len(key) - 1)
+    left = right - 1
+    fraction = np.clip((target_key - key[left]) / (key[right] - key[left]), 0.0, 1.0)
+    grid_left = point_grid[left]
+    centre = times[grid_left] + fraction * step_s
+    delta = sin_delta_flat[row_start[run], grid_left] * (1 - fraction) \
+        + sin_delta_flat[row_start[run], grid_left + 1] * fraction
+    station = run_station[run]
+    keep = np.abs(delta) <= np.sin(np.minimum(geometry.near_angle_rad[station], np.pi / 2))
+    return satellite[pair][keep].astype(np.int64), station[keep].astype(np.int64), centre[keep]
+
+
+def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passes:
+    """Stage 3: TCA by successive parabolas, AOS/LOS by secant with a bracketed fallback."""
+    if len(satellite) == 0:
+        return Passes.empty()
+    half = 1.2 * geometry.half_pass_s[station] + 30.0
+
+    def g(index, t):
+        return geometry.sin_elevation(satellite[index], station[index], t)
+
+    everyone = np.arange(len(satellite))
+    # sin(elevation) is smooth and single-peaked over a pass: fit parabolas through three
+    # samples at shrinking spacings (the first 40 s, sure to straddle the peak from the
+    # screening estimate), moving to the vertex each time.
+    tca = centre.copy()
+    for spacing in _TCA_SPACINGS_S:
+        f_minus, f_0, f_plus = (g(everyone, tca + k * spacing) for k in (-1.0, 0.0, 1.0))
+        curvature = f_plus - 2.0 * f_0 + f_minus
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shift = np.where(curvature < 0, 0.5 * spacing * (f_minus - f_plus) / curvature,
+                             np.sign(f_plus - f_minus) * 2.0 * spacing)  # not yet concave: climb
+        tca = np.clip(tca + np.clip(shift, -3.0 * spacing, 3.0 * spacing), centre - half,
+                      centre + half)
+    peak = g(everyone, tca)
+    threshold = geometry.sin_min_elevation[station]
+    # Rate of the satellite's approach to the threshold, from the last parabola: where
+    # sin(elevation) ≈ peak − k·(t − tca)², the crossing is near tca ± √((peak − thr)/k).
+    k = np.maximum(-curvature / (2.0 * _TCA_SPACINGS_S[-1] ** 2), 1e-12)
+    visible = peak >= threshold
+    satellite, station, tca, centre, half, threshold, peak, k = (
+        x[visible] for x in (satellite, station, tca, centre, half, threshold, peak, k))
+    everyone = np.arange(len(satellite))
+    if len(satellite) == 0:
+        return Passes.empty()
+    # The parabola underestimates the pass (sin(elevation) flattens towards the horizon);
+    # it is a starting point only.
+    guess = np.minimum(np.sqrt((peak - threshold) / k), half)
+
+    def crossing(direction):
+        """The time on the `direction` side (−1 AOS, +1 LOS) of the TCA where the threshold
+        is crossed: secant from the guess, then a bracketed Illinois search wherever the
+        secant did not land on a verified root."""
+        x0, x1 = tca + direction * guess, tca + direction * 1.3 * guess
+        f0, f1 = g(everyone, x0) - threshold, g(everyone, x1) - threshold
+        for _ in range(_SECANT_ITERATIONS):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
+            x2 = np.where(np.isfinite(x2), x2, x1)
+            x0, f0 = x1, f1
+            x1 = np.clip(x2, tca - 2 * half, tca + 2 * half)
+            f1 = g(everyone, x1) - threshold
+        # Verified: a sign change within a millisecond on the right side of the TCA.
+        ok = (np.abs(x1 - x0) < 1e-3) & (np.sign(f0) != np.sign(f1)) & \
+            (direction * (x1 - tca) > 0)
+        ok |= (np.abs(f1) < 1e-9) & (direction * (x1 - tca) > 0)
+        result = x1
+        redo = np.nonzero(~ok)[0]
+        if len(redo):
+            result[redo] = _bracketed_crossing(g, redo, tca[redo], direction * half[redo],
+                                               threshold[redo])
+        return result
+
+    aos, los = crossing(-1.0), crossing(1.0)
+    # Clip to the horizon; a TCA outside the clipped window moves to its nearer edge.
+    aos_c, los_c = np.clip(aos, 0.0, horizon_s), np.clip(los, 0.0, horizon_s)
+    inside = los_c > aos_c
+    satellite, station, aos_c, los_c, tca = (x[inside] for x in (satellite, station, aos_c,
+                                                                 los_c, tca))
+    tca_c = np.clip(tca, aos_c, los_c)
+    peak = geometry.sin_elevation(satellite, station, tca_c)
+    return Passes(satellite, station, aos_c, los_c, tca_c, np.arcsin(np.clip(peak, -1, 1)))
+
+
+def _bracketed_crossing(g, index, tca, step, threshold):
+    """Illinois regula falsi between the TCA (above the threshold) and a point below it,
+    found by stepping outwards from the TCA by `step` (signed)."""
+    outer = tca + step
+    f_outer = g(index, outer) - threshold
+    for _ in range(8):  # a pass longer than the bound: keep widening the bracket
+        above = f_outer >= 0
+        if not above.any():
+            break
+        outer[above] += step[above]
+        f_outer[above] = g(index[above], outer[above]) - threshold[above]
+    x0, f0 = outer, f_outer
+    x1, f1 = tca.copy(), g(index, tca) - threshold
+    for _ in range(_ILLINOIS_ITERATIONS):  # regula falsi that halves a stale end
+        with np.errstate(invalid="ignore", divide="ignore"):
+            x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
+        x2 = np.where(np.isfinite(x2), x2, 0.5 * (x0 + x1))
+        f2 = g(index, x2) - threshold
+        straddle = np.sign(f2) != np.sign(f1)
+        x0, f0 = np.where(straddle, x1, x0), np.where(straddle, f1, 0.5 * f0)
+        x1, f1 = x2, f2
+    return x1

@@ -1,0 +1,275 @@
+"""`contacts` and `schedule`: ground contact windows and antenna assignments.
+
+`contacts` writes `contacts/contacts.csv`, one row per pass of every satellite
+over every ground station during the schedule horizon from the epoch; passes
+come from `orbc.physics.contacts`, which propagates the element sets orbc
+emits (`orbc.targets.elements`) with SGP4. `schedule` writes
+`contacts/schedule.csv` (antenna assignments from `orbc.compiler.schedule`)
+and `contacts/schedule.json` (per station: windows, achieved time, upper
+bound). Times are ISO 8601 UTC with milliseconds and `Z`. docs/contacts.md has
+the models and the algorithms.
+
+Both targets compute from one contact plan per model, cached, so `check` (which
+reports stations no satellite reaches and satellites never served) and `emit`
+do the work once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import weakref
+from collections.abc import Iterator
+
+import attrs
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from orbc.compiler.columns import expand, satellite_names
+from orbc.compiler.model import Model
+from orbc.compiler.schedule import AntennaSchedule, schedule_antennas
+from orbc.diagnostics import Diagnostic
+from orbc.physics.contacts import Passes, Stations, find_passes
+from orbc.physics.orbits import kozai_mean_motion_rad_min
+from orbc.physics.propagation import sgp4_shell
+from orbc.physics.sun import days_since_j2000
+
+CONTACTS_SCHEMA = pa.schema([
+    ("satellite", pa.string()), ("station", pa.string()), ("aos", pa.string()),
+    ("los", pa.string()), ("tca", pa.string()), ("max_elevation_deg", pa.float64()),
+    ("duration_s", pa.float64()),
+])
+SCHEDULE_SCHEMA = pa.schema([
+    ("station", pa.string()), ("antenna", pa.int32()), ("satellite", pa.string()),
+    ("start", pa.string()), ("end", pa.string()),
+])
+BATCH_ROWS = 200_000
+_NAMES_LISTED = 5
+
+
+@attrs.frozen
+class ContactPlan:
+    """All passes of a model; satellites numbered in `elements` order (shells by name,
+    plane-major), stations in name order."""
+
+    passes: Passes
+    satellite_names: np.ndarray  # str, per satellite
+    station_names: list[str]
+    deep_space_shells: list[str]  # shells SGP4 flies with SDP4, not computed
+
+
+_plans: dict[int, tuple[weakref.ref, dict]] = {}  # id(model) -> (model, results)
+
+
+def _cached(model: Model, key: str, compute):
+    ident = id(model)
+    entry = _plans.get(ident)
+    if entry is None or entry[0]() is not model:
+        try:
+            reference = weakref.ref(model, lambda _, ident=ident: _plans.pop(ident, None))
+        except TypeError:  # not weak-referenceable: no cache
+            return compute(model)
+        entry = _plans[ident] = (reference, {})
+    if key not in entry[1]:
+        entry[1][key] = compute(model)
+    return entry[1][key]
+
+
+def contact_plan(model: Model) -> ContactPlan:
+    """The passes of every shell over every station (computed once per model)."""
+    return _cached(model, "plan", _contact_plan)
+
+
+def antenna_schedule(model: Model) -> AntennaSchedule:
+    """The antenna schedule of the model's `schedule` block (computed once per model)."""
+    return _cached(model, "schedule", _antenna_schedule)
+
+
+def _stations(model: Model) -> Stations:
+    stations = list(model.ground_stations.values())
+    return Stations(*(np.array([getattr(s, f) for s in stations], dtype=float)
+                      for f in ("latitude_rad", "longitude_rad", "altitude_m",
+                                "min_elevation_rad")))
+
+
+def _contact_plan(model: Model) -> ContactPlan:
+    stations = _stations(model)
+    epoch_days = float(days_since_j2000(model.constellation.epoch))
+    parts, names, deep, first = [], [], [], 0
+    for name in sorted(model.shells):  # the order of orbc.targets.elements
+        shell = model.shells[name]
+        columns = expand(shell)
+        names.append(satellite_names(name, columns.plane, columns.slot))
+        kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m,
+                                                columns.inclination_rad))
+        sgp4 = sgp4_shell(kozai, columns.inclination_rad)
+        if not sgp4.is_near_earth:
+            deep.append(name)
+        else:
+            passes = find_passes(sgp4, columns.raan_rad, columns.mean_anomaly_rad,
+                                 shell.per_plane, stations, epoch_days,
+                                 model.schedule.horizon_s)
+            parts.append(attrs.evolve(passes, satellite=passes.satellite + first))
+        first += len(columns)
+    passes = Passes.concatenate(parts)
+    passes = passes.take(np.lexsort((passes.station, passes.satellite, passes.aos_s)))
+    all_names = np.concatenate(names) if names else np.zeros(0, dtype=str)
+    return ContactPlan(passes, all_names, list(model.ground_stations), deep)
+
+
+def _antenna_schedule(model: Model) -> AntennaSchedule:
+    plan = contact_plan(model)
+    antennas = [s.antennas for s in model.ground_stations.values()]
+    p = plan.passes
+    return schedule_antennas(p.satellite, p.station, p.aos_s, p.los_s, antennas,
+                             model.schedule.min_pass_s, model.schedule.handover_gap_s,
+                             model.schedule.policy)
+
+
+def iso_times(model: Model, seconds: np.ndarray) -> np.ndarray:
+    """Seconds after the epoch as ISO 8601 UTC strings with milliseconds and `Z`."""
+    epoch = model.constellation.epoch.astype("datetime64[ms]")
+    stamps = epoch + np.round(np.asarray(seconds) * 1e3).astype("timedelta64[ms]")
+    return np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z")
+
+
+def _csv_chunks(tables: Iterator[pa.Table], schema: pa.Schema) -> Iterator[bytes]:
+    header = True
+    for table in tables:
+        sink = io.BytesIO()
+        pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header,
+                                                         quoting_style="needed"))
+        header = False
+        yield sink.getvalue()
+    if header:  # nothing at all: the header alone
+        sink = io.BytesIO()
+        pacsv.write_csv(schema.empty_table(), sink, pacsv.WriteOptions(quoting_style="needed"))
+        yield sink.getvalue()
+
+
+class Contacts:
+    name = "contacts"
+    description = "ground contact windows, one row per pass (contacts/contacts.csv)"
+
+    def check(self, model: Model) -> list[Diagnostic]:
+        plan = contact_plan(model)
+        found = []
+        for name in plan.deep_space_shells:
+            shell = model.shells[name]
+            found.append(Diagnostic(
+                "contacts-deep-space", f"shell {name!r} orbits with a period of 225 min or "
+                "more, where SGP4 switches to its deep-space equations (SDP4); orbc does not "
+                "compute its contacts", shell.spans.get("altitude", shell.spans.get("")),
+                severity="warning", help="contact windows are computed for LEO shells"))
+        seen = np.bincount(plan.passes.station, minlength=len(plan.station_names))
+        for index, name in enumerate(plan.station_names):
+            if seen[index] == 0 and model.satellites:
+                station = model.ground_stations[name]
+                found.append(Diagnostic(
+                    "station-never-in-view",
+                    f"ground station {name!r} sees no satellite above its minimum elevation "
+                    f"({math.degrees(station.min_elevation_rad):.1f}°) during the "
+                    f"{model.schedule.horizon_s / 3600:g} h horizon",
+                    station.spans.get("location", station.spans.get("")), severity="warning",
+                    help="move the station, lower its `min_elevation`, or fly an inclination "
+                         "that reaches its latitude"))
+        return found
+
+    def emit(self, model: Model):
+        yield "contacts/contacts.csv", _csv_chunks(self._tables(model), CONTACTS_SCHEMA)
+
+    def _tables(self, model: Model) -> Iterator[pa.Table]:
+        plan = contact_plan(model)
+        stations = np.array(plan.station_names, dtype=object)
+        p = plan.passes
+        for lo in range(0, len(p), BATCH_ROWS):
+            b = p.take(slice(lo, lo + BATCH_ROWS))
+            yield pa.Table.from_arrays([
+                pa.array(plan.satellite_names[b.satellite].astype(object)),
+                pa.array(stations[b.station]),
+                pa.array(iso_times(model, b.aos_s).astype(object)),
+                pa.array(iso_times(model, b.los_s).astype(object)),
+                pa.array(iso_times(model, b.tca_s).astype(object)),
+                pa.array(np.round(np.degrees(b.max_elevation_rad), 3)),
+                pa.array(np.round(b.los_s - b.aos_s, 3)),
+            ], schema=CONTACTS_SCHEMA)
+
+
+class Schedule:
+    name = "schedule"
+    description = ("antenna assignments per ground station (contacts/schedule.csv) and their "
+                   "totals (contacts/schedule.json)")
+
+    def check(self, model: Model) -> list[Diagnostic]:
+        plan = contact_plan(model)
+        schedule = antenna_schedule(model)
+        found = []
+        served = np.zeros(len(plan.satellite_names), dtype=bool)
+        served[schedule.satellite] = True
+        never = np.nonzero(~served)[0]
+        if len(never) and len(plan.station_names):
+            listed = ", ".join(plan.satellite_names[never[:_NAMES_LISTED]])
+            more = f" and {len(never) - _NAMES_LISTED:,} more" if len(never) > _NAMES_LISTED \
+                else ""
+            found.append(Diagnostic(
+                "satellites-never-served",
+                f"{len(never):,} of {len(served):,} satellites get no antenna time during the "
+                f"{model.schedule.horizon_s / 3600:g} h horizon ({listed}{more})",
+                model.schedule.spans.get("policy", model.schedule.spans.get("")),
+                severity="warning",
+                help="add stations or antennas, lower `min_pass`, or use `policy = fair`"))
+        achieved, bound = schedule.achieved_s.sum(), schedule.upper_bound_s.sum()
+        found.append(Diagnostic(
+            "schedule-summary",
+            f"{model.schedule.policy}: {achieved / 3600:,.2f} h of contact scheduled in "
+            f"{len(schedule):,} contacts; upper bound {bound / 3600:,.2f} h"
+            + (f" ({achieved / bound:.1%})" if bound > 0 else ""),
+            model.schedule.spans.get("policy", model.schedule.spans.get("")), severity="note"))
+        return found
+
+    def emit(self, model: Model):
+        yield "contacts/schedule.csv", _csv_chunks(self._tables(model), SCHEDULE_SCHEMA)
+        yield "contacts/schedule.json", [report_json(model).encode()]
+
+    def _tables(self, model: Model) -> Iterator[pa.Table]:
+        plan = contact_plan(model)
+        s = antenna_schedule(model)
+        stations = np.array(plan.station_names, dtype=object)
+        for lo in range(0, len(s), BATCH_ROWS):
+            part = slice(lo, lo + BATCH_ROWS)
+            yield pa.Table.from_arrays([
+                pa.array(stations[s.station[part]]),
+                pa.array(s.antenna[part].astype(np.int32)),
+                pa.array(plan.satellite_names[s.satellite[part]].astype(object)),
+                pa.array(iso_times(model, s.start_s[part]).astype(object)),
+                pa.array(iso_times(model, s.end_s[part]).astype(object)),
+            ], schema=SCHEDULE_SCHEMA)
+
+
+def report_json(model: Model) -> str:
+    """The schedule's totals: per station and overall, achieved and upper bound, in seconds."""
+    plan = contact_plan(model)
+    s = antenna_schedule(model)
+    windows = np.bincount(plan.passes.station, minlength=len(plan.station_names))
+    contacts = np.bincount(s.station, minlength=len(plan.station_names))
+    served = len(np.unique(s.satellite))
+    report = {
+        "policy": model.schedule.policy,
+        "horizon_s": model.schedule.horizon_s,
+        "achieved_s": round(float(s.achieved_s.sum()), 3),
+        "upper_bound_s": round(float(s.upper_bound_s.sum()), 3),
+        "contacts": len(s),
+        "windows": len(plan.passes),
+        "satellites": len(plan.satellite_names),
+        "satellites_served": served,
+        "satellites_never_served": len(plan.satellite_names) - served,
+        "stations": {
+            name: {"antennas": model.ground_stations[name].antennas,
+                   "windows": int(windows[i]), "contacts": int(contacts[i]),
+                   "achieved_s": round(float(s.achieved_s[i]), 3),
+                   "upper_bound_s": round(float(s.upper_bound_s[i]), 3)}
+            for i, name in enumerate(plan.station_names)},
+    }
+    return json.dumps(report, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,203 @@
+"""`isl-csv`: every inter-satellite link, one row per link, with its worst-case range and margin.
+
+Grid links (`plus_grid`, `ring`) come from `orbc.compiler.topology.grid_links`:
+their range is the largest over an orbit and the margin is the optical margin
+at that range with the shell hardware's laser terminal at both ends (empty when
+the hardware has none). Relay links (`topology = nearest`) join each satellite
+of a user shell to the nearest satellite of the relay shell at epoch that is
+usable (within `max_range`, clear of `min_grazing_altitude`, closing with
+`min_margin`); a relay link is handed over when it leaves that limit, so its
+row carries the limit and the margin there. A satellite with no usable relay at
+epoch has no row.
+
+Rows are ordered by shell name, then by the first satellite's row in its shell
+(plane-major), then by the second's. The CSV is written by pyarrow, one chunk
+per shell.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+
+import attrs
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from orbc.compiler.checks.isl import optical_margin_db, range_for_margin_m
+from orbc.compiler.columns import ShellColumns, expand, satellite_names
+from orbc.compiler.model import LinkPolicy, Model, Shell
+from orbc.compiler.topology import grid_links
+from orbc.diagnostics import Diagnostic
+from orbc.physics.geometry import circular_positions_eci, max_grazing_range_m
+
+_CHUNK_ELEMENTS = 1 << 22  # (user × relay) dot products per chunk
+
+SCHEMA = pa.schema([
+    ("a", pa.string()), ("b", pa.string()), ("kind", pa.string()), ("policy", pa.string()),
+    ("range_max_km", pa.float64()), ("margin_min_db", pa.float64()),
+])
+
+
+@attrs.frozen
+class ShellLinks:
+    """The links that start in one shell, as columns sorted by (a, b).
+
+    `a` indexes the shell's rows; `b` indexes the rows of `b_shell` (the shell
+    itself for grid links, the relay shell for relay links).
+    """
+
+    shell: str
+    b_shell: str
+    policy: str
+    kind: np.ndarray  # str: intra | inter | relay
+    a: np.ndarray  # int64
+    b: np.ndarray  # int64
+    range_max_m: np.ndarray  # float64
+    margin_min_db: np.ndarray | None  # float64, None without laser terminals
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def shell_links(model: Model, shell: Shell) -> ShellLinks | None:
+    """The grid or relay links of `shell`, or None when its policy makes none."""
+    policy = model.link_policies.get(shell.isl) if shell.isl else None
+    if policy is None:
+        return None
+    if policy.topology in ("plus_grid", "ring"):
+        return _grid(model, shell, policy)
+    if policy.topology == "nearest" and policy.relay in model.shells:
+        return _relay(model, shell, policy)
+    return None
+
+
+def _grid(model: Model, shell: Shell, policy: LinkPolicy) -> ShellLinks:
+    sets = grid_links(shell, expand(shell), policy)
+    a = np.concatenate([s.a for s in sets]) if sets else np.zeros(0, np.int64)
+    b = np.concatenate([s.b for s in sets]) if sets else np.zeros(0, np.int64)
+    kind = (np.concatenate([np.full(len(s), s.kind) for s in sets]) if sets
+            else np.zeros(0, "<U5"))
+    ranges = np.concatenate([s.range_max_m for s in sets]) if sets else np.zeros(0)
+    order = np.lexsort((b, a))
+    terminal = model.hardware[shell.hardware].laser_terminal
+    ranges = ranges[order]
+    margin = (np.asarray(optical_margin_db(terminal, terminal, ranges), dtype=float)
+              if terminal is not None and len(ranges) else None)
+    return ShellLinks(shell.name, shell.name, policy.name, kind[order], a[order], b[order],
+                      ranges, margin)
+
+
+def relay_range_limit_m(model: Model, shell: Shell,
+                        policy: LinkPolicy) -> tuple[float, float | None]:
+    """The usable range of relay links from `shell` (m) and the margin at it (dB, or None).
+
+    The shortest of the policy's `max_range`, the grazing line of sight and,
+    with laser terminals at both ends, the range at which the weaker direction
+    closes with `min_margin` (as `orbc.compiler.checks.relay` judges them).
+    """
+    relay = model.shells[policy.relay]
+    grazing = float(max_grazing_range_m(shell.altitude_m, relay.altitude_m,
+                                        policy.min_grazing_altitude_m))
+    limit = min(grazing, policy.max_range_m or math.inf)
+    mine = model.hardware[shell.hardware].laser_terminal
+    theirs = model.hardware[relay.hardware].laser_terminal
+    if mine is None or theirs is None:
+        return limit, None
+    limit = min(limit, range_for_margin_m(mine, theirs, policy.min_margin_db),
+                range_for_margin_m(theirs, mine, policy.min_margin_db))
+    margin = min(float(optical_margin_db(mine, theirs, limit)),
+                 float(optical_margin_db(theirs, mine, limit)))
+    return limit, margin
+
+
+def _relay(model: Model, shell: Shell, policy: LinkPolicy) -> ShellLinks:
+    relay = model.shells[policy.relay]
+    limit, margin = relay_range_limit_m(model, shell, policy)
+    users, relays = expand(shell), expand(relay)
+    a, b = nearest_at_epoch(users, relays, limit)
+    count = len(a)
+    return ShellLinks(shell.name, relay.name, policy.name, np.full(count, "relay"), a, b,
+                      np.full(count, limit), None if margin is None else np.full(count, margin))
+
+
+def epoch_positions_m(columns: ShellColumns) -> np.ndarray:
+    """ECI positions (T, 3) of a shell's satellites at epoch, metres."""
+    return circular_positions_eci(columns.semi_major_axis_m, columns.inclination_rad,
+                                  columns.raan_rad, columns.mean_anomaly_rad)
+
+
+def nearest_at_epoch(users: ShellColumns, relays: ShellColumns,
+                     limit_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """For each user satellite, the nearest relay at epoch if it is within `limit_m`.
+
+    Each shell flies one radius, so range falls as the dot product r_u·r_r
+    rises: the nearest relay is the largest dot product and it is in range
+    when that is ≥ (r_u² + r_r² − limit²)/2. One matrix product per chunk of
+    users. Returns (user rows, relay rows), users ascending; users without a
+    relay in range are left out. Ties go to the lower relay row.
+    """
+    if len(users) == 0 or len(relays) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    mine, theirs = epoch_positions_m(users), epoch_positions_m(relays)
+    threshold = 0.5 * (users.semi_major_axis_m**2 + relays.semi_major_axis_m**2 - limit_m**2)
+    best = np.empty(len(users), np.int64)
+    in_range = np.empty(len(users), bool)
+    step = max(1, _CHUNK_ELEMENTS // len(relays))
+    for start in range(0, len(users), step):
+        dots = mine[start:start + step] @ theirs.T
+        nearest = np.argmax(dots, axis=1)
+        best[start:start + step] = nearest
+        in_range[start:start + step] = dots[np.arange(len(dots)), nearest] >= threshold
+    rows = np.flatnonzero(in_range)
+    return rows.astype(np.int64), best[rows]
+
+
+def link_table(model: Model, links: ShellLinks) -> pa.Table:
+    """The CSV rows of one shell's links."""
+    names = shell_satellite_names(model.shells[links.shell])
+    other = (names if links.b_shell == links.shell
+             else shell_satellite_names(model.shells[links.b_shell]))
+    count = len(links)
+    margin = (pa.array(np.round(links.margin_min_db, 3)) if links.margin_min_db is not None
+              else pa.nulls(count, pa.float64()))
+    return pa.Table.from_arrays([
+        pa.array(names[links.a]), pa.array(other[links.b]), pa.array(links.kind),
+        pa.array(np.full(count, links.policy, dtype=object), pa.string()),
+        pa.array(np.round(links.range_max_m / 1e3, 3)), margin,
+    ], schema=SCHEMA)
+
+
+def shell_satellite_names(shell: Shell) -> np.ndarray:
+    """The names of a shell's satellites in row order (as `orbc.targets.elements` names them)."""
+    columns = expand(shell)
+    return satellite_names(shell.name, columns.plane, columns.slot)
+
+
+class IslCsv:
+    name = "isl-csv"
+    description = "inter-satellite links (grid and relay), one row per link (CSV)"
+
+    def check(self, model: Model) -> list[Diagnostic]:
+        return []
+
+    def emit(self, model: Model):
+        yield "links/isl.csv", self._chunks(model)
+
+    def _chunks(self, model: Model) -> Iterator[bytes]:
+        header = True
+        for name in sorted(model.shells):
+            links = shell_links(model, model.shells[name])
+            if links is None or not len(links):
+                continue
+            sink = io.BytesIO()
+            pacsv.write_csv(link_table(model, links), sink,
+                            pacsv.WriteOptions(include_header=header, quoting_style="needed"))
+            header = False
+            yield sink.getvalue()
+        if header:  # no links at all: the header alone
+            sink = io.BytesIO()
+            pacsv.write_csv(SCHEMA.empty_table(), sink, pacsv.WriteOptions(quoting_style="needed"))
+            yield sink.getvalue()

@@ -1,0 +1,45 @@
+"""Fixtures shared by the language tests: the real `orbc` entry point, run in process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orbc.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def conformance() -> Path:
+    """The conformance sample, which must compile clean."""
+    return REPO / "examples" / "conformance.orb"
+
+
+@pytest.fixture
+def orbc(capsys):
+    """Run `orbc ARGS...` in process and return (exit code, stdout, stderr).
+
+    `--debug` lets an internal error raise, so a traceback fails the test instead of
+    hiding behind exit code 3.
+    """
+
+    def run(*args) -> tuple[int, str, str]:
+        code = main(["--debug", *map(str, args)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def check_json(orbc):
+    """`orbc check PATH --format json [EXTRA...]`: (exit code, the JSON document or None)."""
+
+    def run(path, *extra) -> tuple[int, dict | None]:
+        code, out, _ = orbc("check", path, "--format", "json", *extra)
+        return code, json.loads(out) if out else None
+
+    return run

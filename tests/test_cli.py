@@ -1,0 +1,189 @@
+"""The `orbc` command line: exit codes, formats, --strict, explain, --version.
+
+Exit codes: 0 clean (warnings allowed unless --strict), 1 spec errors, 2 usage or
+an unreadable root file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orbc import __version__
+from orbc.cli import main
+from orbc.codes import CODES
+
+CASES = Path(__file__).parent / "diagnostics" / "cases"
+ORBC = Path(sys.executable).parent / "orbc"
+
+WARNING_ONLY = '''constellation "demo" {
+  epoch        = 2027-03-21T00:00:00Z
+  mission_life = 5 yr
+}
+
+hardware "spare" {
+  mass = 800 kg
+}
+'''
+
+
+def write(folder: Path, text: str | bytes, name: str = "spec.orb") -> Path:
+    path = folder / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def test_conformance_is_clean_in_every_format(orbc, check_json, conformance):
+    code, document = check_json(conformance)
+    assert code == 0 and document["ok"] is True
+    assert [d for d in document["diagnostics"] if d["severity"] == "error"] == []
+    for form in ("human", "concise"):
+        code, out, err = orbc("check", conformance, "--format", form)
+        assert code == 0, out
+        assert "error[" not in out and err == ""
+        assert out.rstrip().splitlines()[-1].startswith('ok: constellation "orbital-compute-demo"')
+
+
+def test_conformance_is_clean_with_strict(orbc, conformance):
+    code, out, _ = orbc("check", conformance, "--strict", "--format", "concise")
+    assert code == 0, out
+
+
+def test_spec_error_exits_1_in_every_format(orbc, tmp_path):
+    spec = write(tmp_path, WARNING_ONLY.replace("5 yr", "5 km"))
+    code, out, _ = orbc("check", spec, "--format", "concise")
+    assert code == 1
+    assert f"{spec}:3:18: error[unit-mismatch] `mission_life` expects a duration" in out
+    code, out, _ = orbc("check", spec)
+    assert code == 1
+    assert "error[unit-mismatch]: `mission_life` expects a duration, got a length (5 km)" in out
+    assert " --> " in out and "^^^^" in out and "= help:" in out
+    assert out.rstrip().endswith("failed: 1 error(s), 0 warning(s)")
+    code, out, _ = orbc("check", spec, "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    assert document["ok"] is False
+    (diagnostic,) = document["diagnostics"]
+    assert diagnostic == {
+        "code": "unit-mismatch", "severity": "error", "category": "unit",
+        "message": "`mission_life` expects a duration, got a length (5 km)",
+        "help": "write a duration such as `5 yr`", "file": str(spec), "line": 3,
+        "column": 18, "end_line": 3, "end_column": 22,
+    }
+
+
+def test_warnings_pass_unless_strict(orbc, check_json, tmp_path):
+    spec = write(tmp_path, WARNING_ONLY)
+    code, document = check_json(spec)
+    assert code == 0 and document["ok"] is True
+    assert [(d["code"], d["severity"], d["line"]) for d in document["diagnostics"]] == [
+        ("unused-block", "warning", 6)]
+    code, document = check_json(spec, "--strict")
+    assert code == 1 and document["ok"] is False
+    code, out, _ = orbc("check", spec, "--strict", "--format", "concise")
+    assert code == 1 and "warning[unused-block]" in out
+
+
+@pytest.mark.parametrize("form", ["human", "concise", "json"])
+def test_missing_file_exits_2(orbc, tmp_path, form):
+    code, out, err = orbc("check", tmp_path / "nope.orb", "--format", form)
+    assert code == 2
+    assert out == ""
+    assert "nope.orb" in err and "No such file" in err and "Traceback" not in err
+
+
+def test_directory_exits_2(orbc, tmp_path):
+    code, out, err = orbc("check", tmp_path, "--format", "json")
+    assert (code, out) == (2, "")
+    assert "is a directory" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_pipe_exits_2_without_hanging(orbc, tmp_path):
+    os.mkfifo(tmp_path / "pipe.orb")
+    code, _, err = orbc("check", tmp_path / "pipe.orb")
+    assert code == 2 and "not a regular file" in err
+
+
+@pytest.mark.parametrize("garbage", [
+    bytes(range(256)) * 4,
+    b"\xff\xfe\x00\x01binary\n\x89PNG\r\n\x1a\n",
+    b"\x7fELF\x02\x01\x01\x00" + bytes(200),
+])
+def test_binary_garbage_is_a_syntax_error_at_line_1(check_json, tmp_path, garbage):
+    code, document = check_json(write(tmp_path, garbage))
+    assert code == 1
+    (diagnostic,) = document["diagnostics"]
+    assert (diagnostic["category"], diagnostic["code"], diagnostic["line"]) == (
+        "syntax", "not-text", 1)
+
+
+@pytest.mark.parametrize("text", [b"", b"\n\n", b"   \t\n", b"# only a comment\n",
+                                  b"\xef\xbb\xbf"])
+def test_empty_file_is_missing_constellation(check_json, tmp_path, text):
+    code, document = check_json(write(tmp_path, text))
+    assert code == 1
+    (diagnostic,) = document["diagnostics"]
+    assert (diagnostic["code"], diagnostic["category"], diagnostic["line"]) == (
+        "missing-constellation", "semantic", 1)
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_explain_every_code(orbc, code):
+    exit_code, out, _ = orbc("explain", code)
+    assert exit_code == 0
+    assert out.startswith(f"{code} ({CODES[code].category})\n\n")
+    assert len(out.split("\n\n", 1)[1].strip()) > 20
+
+
+def test_explain_unknown_code_exits_2(orbc):
+    code, out, err = orbc("explain", "no-such-code")
+    assert (code, out) == (2, "")
+    assert "no-such-code" in err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"orbc {__version__}"
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([])
+    assert exit_.value.code == 2
+
+
+def test_unknown_format_is_a_usage_error(capsys, conformance):
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", str(conformance), "--format", "xml"])
+    assert exit_.value.code == 2
+
+
+# --- the installed executable, in a real process -----------------------------------------------
+
+def run_process(*args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ORBC), *map(str, args)], capture_output=True, text=True,
+                          timeout=60, cwd=cwd, check=False)
+
+
+@pytest.mark.skipif(not ORBC.exists(), reason="the orbc script is not installed")
+def test_process_exit_codes(tmp_path, conformance):
+    clean = run_process("check", conformance, "--format", "json")
+    assert clean.returncode == 0 and json.loads(clean.stdout)["ok"] is True
+    broken = run_process("check", CASES / "unexpected-end.orb", "--format", "json")
+    assert broken.returncode == 1
+    assert [(d["code"], d["line"]) for d in json.loads(broken.stdout)["diagnostics"]] == [
+        ("unexpected-end", 4)]
+    garbage = run_process("check", write(tmp_path, bytes(range(256))), "--format", "json")
+    assert garbage.returncode == 1
+    missing = run_process("check", tmp_path / "missing.orb", "--format", "json")
+    assert missing.returncode == 2 and missing.stdout == ""
+    for result in (clean, broken, garbage, missing):
+        assert "Traceback" not in result.stderr
