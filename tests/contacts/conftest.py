@@ -57,7 +57,7 @@ def omm_satrecs():
 def skyfield_time(timescale, model, seconds):
     """Seconds after the model's epoch as a skyfield Time (UTC)."""
     epoch = model.constellation.epoch.astype("datetime64[ms]").astype(dt.datetime)
-    start = timescale.from_datetime(epoch.replace(tzinfo=dt.timezone.utc))
+    start = timescale.from_datetime(epoch.replace(tzinfo=dt.UTC))
     return timescale.tt_jd(start.tt + np.asarray(seconds, dtype=float) / 86400.0)
 
 

@@ -149,5 +149,14 @@ def test_long_horizon_is_capped_and_warned(conformance_model, emit_all, monkeypa
                       np.timedelta64(round(span * 1000), "ms")) + "Z"
 
 
+def test_golden(conformance_model, emit_all, golden):
+    """The short packets only: sampled positions pass through sin/cos, whose last bit may
+    differ between platforms and flip a centimetre, so the whole file has no hash golden."""
+    content = emit_all(czml.Czml(), conformance_model)["czml/constellation.czml"].decode()
+    lines = content.split("\n")
+    short = [line for line in lines if not line.startswith('{"id":"satellite/')]
+    golden("conformance/czml.head", "\n".join(short[:6] + short[-3:]))
+
+
 def test_output_is_deterministic(conformance_model, emit_all):
     assert emit_all(czml.Czml(), conformance_model) == emit_all(czml.Czml(), conformance_model)

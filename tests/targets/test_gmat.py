@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -129,3 +130,12 @@ def test_epoch_text():
 
     assert gmat.gmat_epoch(np.datetime64("2027-03-21T00:00:00.000")) == "21 Mar 2027 00:00:00.000"
     assert gmat.gmat_epoch(np.datetime64("2030-12-01T23:59:59.125")) == "01 Dec 2030 23:59:59.125"
+
+
+def test_golden(script, golden):
+    text, _ = script
+    lines = text.split("\n")
+    golden("conformance/gmat.head", "\n".join(lines[:20] + lines[-60:]))
+    content = text.encode("ascii")
+    golden("conformance/gmat.sha256",
+           f"{hashlib.sha256(content).hexdigest()}  {len(content)} bytes\n")

@@ -9,6 +9,7 @@ check; the last test runs the real ones when satgenpy is installed.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 
@@ -175,6 +176,15 @@ ground_station "x,y\\nz" {
         (station,) = read_ground_stations_basic(
             artifacts[f"hypatia/{folder}/ground_stations.txt"].decode("ascii"))
         assert station["name"] == "x_y_z"
+
+
+def test_golden(artifacts, golden):
+    head = "".join(f"== {path}\n" + "\n".join(text.split("\n")[:7]).rstrip("\n") + "\n"
+                   for path, text in sorted(artifacts.items()))
+    golden("conformance/hypatia.head", head)
+    golden("conformance/hypatia.sha256", "".join(
+        f"{hashlib.sha256(text.encode()).hexdigest()}  {path}\n"
+        for path, text in sorted(artifacts.items())))
 
 
 def test_satgenpy_reads_the_folder(conformance_model, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from collections import Counter
@@ -26,17 +27,6 @@ def rows(conformance_model, emit_all):
     artifacts = emit_all(isl.IslCsv(), conformance_model)
     assert list(artifacts) == ["links/isl.csv"]
     return _read(artifacts["links/isl.csv"])
-
-
-def _walker(shell):
-    """(Ω, M) per satellite, plane-major, from the Walker definition written out here."""
-    planes, per_plane, total = shell.planes, shell.per_plane, shell.satellites
-    plane = np.repeat(np.arange(planes), per_plane)
-    slot = np.tile(np.arange(per_plane), planes)
-    spread = 2 * math.pi if shell.pattern == "walker_delta" else math.pi
-    raan = shell.raan0_rad + spread * plane / planes
-    anomaly = 2 * math.pi * slot / per_plane + 2 * math.pi * shell.phasing * plane / total
-    return raan, anomaly
 
 
 def _position(a, inc, raan, u):
@@ -83,10 +73,10 @@ def test_intra_plane_range_is_the_chord(rows, conformance_model):
     assert np.allclose(intra, chord_km, atol=1e-3)  # the CSV keeps metres
 
 
-def test_inter_plane_ranges_match_a_brute_force_maximum(rows, conformance_model):
+def test_inter_plane_ranges_match_a_brute_force_maximum(rows, conformance_model, walker_angles):
     shell = conformance_model.shells["relay"]
     a = R_EARTH + shell.altitude_m
-    raan, anomaly = _walker(shell)
+    raan, anomaly = walker_angles(shell)
     n = math.sqrt(MU / a**3)
     times = np.linspace(0.0, 2 * math.pi / n, 20001)
     inter = [r for r in rows if r["kind"] == "inter"]
@@ -108,7 +98,7 @@ def test_grid_margin_is_the_terminal_margin_at_range(rows, conformance_model):
         assert row["margin_min_db"] == pytest.approx(expected, abs=2e-3)
 
 
-def test_relay_links_go_to_the_nearest_relay_in_range(rows, conformance_model):
+def test_relay_links_go_to_the_nearest_relay_in_range(rows, conformance_model, walker_angles):
     model = conformance_model
     users, relays = model.shells["compute"], model.shells["relay"]
     limit_km = 2500.0  # the policy's max_range; the laser closes farther, grazing is farther
@@ -118,8 +108,8 @@ def test_relay_links_go_to_the_nearest_relay_in_range(rows, conformance_model):
     assert len(linked) == len(relay_rows)  # one link per user satellite at most
 
     a_u, a_r = R_EARTH + users.altitude_m, R_EARTH + relays.altitude_m
-    raan_u, m_u = _walker(users)
-    raan_r, m_r = _walker(relays)
+    raan_u, m_u = walker_angles(users)
+    raan_r, m_r = walker_angles(relays)
     relay_positions = np.array([_position(a_r, relays.inclination_rad, o, m)
                                 for o, m in zip(raan_r, m_r, strict=True)])
     for k in range(users.satellites):
@@ -138,6 +128,14 @@ def test_output_is_deterministic(conformance_model, emit_all):
     first = emit_all(isl.IslCsv(), conformance_model)
     assert emit_all(isl.IslCsv(), conformance_model) == first
     assert b"\r" not in first["links/isl.csv"]
+
+
+def test_golden(conformance_model, emit_all, golden):
+    content = emit_all(isl.IslCsv(), conformance_model)["links/isl.csv"]
+    lines = content.decode().split("\n")
+    golden("conformance/isl-csv.head", "\n".join(lines[:4] + lines[201:205]) + "\n")
+    golden("conformance/isl-csv.sha256",
+           f"{hashlib.sha256(content).hexdigest()}  {len(content)} bytes\n")
 
 
 def test_no_links_gives_a_header_only(compile_text, emit_all):

@@ -33,16 +33,15 @@ import attrs
 import numpy as np
 
 from orbc.constants import EARTH_ROTATION_RATE_RAD_S
-from orbc.physics.propagation import Sgp4Shell, sgp4_positions_m
+from orbc.physics.propagation import Sgp4Shell, sgp4_xyz_m
 from orbc.physics.visibility import (
     earth_fixed_to_inertial,
     geodetic_up,
     gmst_rad,
+    gmst_rate_rad_s,
     max_central_angle_rad,
-    sin_elevation,
     station_ecef_m,
     station_in_plane_coordinates,
-    teme_to_earth_fixed,
 )
 
 # SGP4's orbit radius departs from the mean semi-major axis by the J2 short-period
@@ -55,6 +54,7 @@ _ANGLE_ALLOWANCE_RAD = math.radians(0.3)
 _TCA_SPACINGS_S = (40.0, 8.0, 1.0)
 _SECANT_ITERATIONS = 5
 _ILLINOIS_ITERATIONS = 24
+_REFINE_BATCH = 1 << 16
 
 
 @attrs.frozen
@@ -123,15 +123,21 @@ class _Geometry:
     half_pass_s: np.ndarray  # (S,) bound on half a pass
     near_angle_rad: np.ndarray  # (S,) plane screening threshold on δ
 
+    gmst_epoch_rad: float
+    gmst_rate_rad_s: float
+
     def gmst(self, time_s):
-        return gmst_rad(self.epoch_days + np.asarray(time_s) / 86400.0)
+        """GMST at `time_s` after the epoch, unreduced (θ₀ + θ̇·t)."""
+        return self.gmst_epoch_rad + self.gmst_rate_rad_s * np.asarray(time_s)
 
     def sin_elevation(self, satellite, station, time_s):
         """sin(elevation) of satellites (indices) from stations (indices) at their own times."""
-        teme = sgp4_positions_m(self.shell, self.raan_rad[satellite],
-                                self.mean_anomaly_rad[satellite], time_s)
-        fixed = teme_to_earth_fixed(teme, self.gmst(time_s))
-        return sin_elevation(fixed, self.station_ecef[station], self.station_up[station])
+        x, y, z = sgp4_xyz_m(self.shell, self.raan_rad[satellite],
+                             self.mean_anomaly_rad[satellite], time_s, self.gmst(time_s))
+        # sin_elevation, written out per component (the hot loop of the pass finder)
+        site, up = self.station_ecef[station], self.station_up[station]
+        x, y, z = x - site[:, 0], y - site[:, 1], z - site[:, 2]
+        return (x * up[:, 0] + y * up[:, 1] + z * up[:, 2]) / np.sqrt(x * x + y * y + z * z)
 
 
 def find_passes(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.ndarray,
@@ -161,7 +167,10 @@ def find_passes(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.nda
         plane_index = np.arange(first, min(first + chunk_planes, planes))
         satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s,
                                                  grid_step_s)
-        parts.append(_refine(geometry, satellite, station, centre, horizon_s))
+        for lo in range(0, len(satellite), _REFINE_BATCH):  # cache-sized batches
+            batch = slice(lo, lo + _REFINE_BATCH)
+            parts.append(_refine(geometry, satellite[batch], station[batch], centre[batch],
+                                 horizon_s))
     passes = Passes.concatenate(parts)
     passes = passes.take(np.lexsort((passes.aos_s, passes.station, passes.satellite)))
     # A pass reached from two near runs (they can touch one pass) is kept once.
@@ -185,7 +194,8 @@ def _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days) -> _Geome
     drift = EARTH_ROTATION_RATE_RAD_S + abs(shell.node_rate_rad_s)
     near = central + drift * half_pass + _ANGLE_ALLOWANCE_RAD
     return _Geometry(shell, raan_rad, mean_anomaly_rad, stations, ecef, stations.up,
-                     np.sin(stations.min_elevation_rad), float(epoch_days), half_pass, near)
+                     np.sin(stations.min_elevation_rad), float(epoch_days), half_pass, near,
+                     float(gmst_rad(epoch_days)), float(gmst_rate_rad_s(epoch_days)))
 
 
 def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):

@@ -113,35 +113,63 @@ def sgp4_shell(kozai_mean_motion_rad_min: float, inclination_rad: float) -> Sgp4
                      1.0 - cosio2, 7.0 * cosio2 - 1.0, xlcof, aycof)
 
 
-def sgp4_positions_m(shell: Sgp4Shell, raan_rad, mean_anomaly_rad, time_s):
-    """TEME positions (..., 3) in metres of satellites of `shell` at `time_s` after epoch.
+def _small_angle(angle):
+    """cos and sin of an angle of ≲ 1e-3 rad by their series, exact to O(angle⁵)."""
+    square = angle * angle
+    return 1.0 - 0.5 * square * (1.0 - square / 12.0), angle * (1.0 - square / 6.0)
+
+
+def _rotate(cos_a, sin_a, cos_b, sin_b):
+    """cos and sin of a + b."""
+    return cos_a * cos_b - sin_a * sin_b, sin_a * cos_b + cos_a * sin_b
+
+
+def sgp4_positions_m(shell: Sgp4Shell, raan_rad, mean_anomaly_rad, time_s, frame_angle_rad=0.0):
+    """Positions (..., 3) in metres of satellites of `shell` at `time_s` after epoch; see
+    `sgp4_xyz_m`, which returns the three components as separate arrays."""
+    return np.stack(sgp4_xyz_m(shell, raan_rad, mean_anomaly_rad, time_s, frame_angle_rad),
+                    axis=-1)
+
+
+def sgp4_xyz_m(shell: Sgp4Shell, raan_rad, mean_anomaly_rad, time_s, frame_angle_rad=0.0):
+    """Positions (x, y, z), each (...), in metres of satellites of `shell` at `time_s` after epoch.
 
     ``raan_rad`` and ``mean_anomaly_rad`` are the epoch elements (argument of
-    perigee 0); all three arguments broadcast together, so each satellite can
-    be evaluated at its own times.
+    perigee 0); all arguments broadcast together, so each satellite can be
+    evaluated at its own times. The frame is TEME turned about z by
+    −``frame_angle_rad``: pass the sidereal time to get Earth-fixed positions
+    (the node and the sidereal angle then share one sine and cosine).
+
+    The SGP4 steps are kept, with three exact shortcuts: angles are not reduced
+    modulo 2π (they only enter sines and cosines); Kepler's equation is solved
+    by fixed-point steps; and angles that SGP4 perturbs by ≈ 1e-3 rad (argument
+    of latitude, inclination, node) are turned by series rather than new
+    sines and cosines.
     """
     t = np.asarray(time_s, dtype=float) / 60.0  # SGP4 counts minutes
     inclm = shell.inclination_rad
-    argpm = np.mod(shell.argpdot * t, _TWO_PI)
+    argpm = shell.argpdot * t
     nodem = np.asarray(raan_rad, dtype=float) + shell.nodedot * t
-    xlm = np.mod(np.asarray(mean_anomaly_rad, dtype=float) + shell.mdot * t + argpm + nodem,
-                 _TWO_PI)
-    nodem = np.fmod(nodem, _TWO_PI)
-    mm = np.mod(xlm - argpm - nodem, _TWO_PI)
     am = shell.ao  # tempa = 1 without drag, so am = (xke/no)^(2/3)
     em = 1.0e-6  # SGP4 clamps the eccentricity from below
     axnl = em * np.cos(argpm)
     temp = 1.0 / (am * (1.0 - em * em))
     aynl = em * np.sin(argpm) + temp * shell.aycof
-    xl = mm + argpm + nodem + temp * shell.xlcof * axnl
-    u = np.mod(xl - nodem, _TWO_PI)
-    # Kepler's equation E − axnl·sin E + aynl·cos E = u by fixed-point steps: with
-    # |(axnl, aynl)| ≈ 1e-3 each step gains three decades, so three steps leave
-    # < 1e-12 rad (SGP4's own Newton loop stops at 1e-12 too).
-    eo1 = u
-    for _ in range(3):
-        eo1 = u + axnl * np.sin(eo1) - aynl * np.cos(eo1)
-    sineo1, coseo1 = np.sin(eo1), np.cos(eo1)
+    # u = xl − node with xl = M + ω + Ω + (long-period term)
+    u = np.asarray(mean_anomaly_rad, dtype=float) + shell.mdot * t + argpm \
+        + temp * shell.xlcof * axnl
+    # Kepler's equation E = u + axnl·sin E − aynl·cos E by fixed-point steps from E = u:
+    # |(axnl, aynl)| ≈ 1e-3, so each step gains three decades. E₁, E₂ take two sines and
+    # cosines; E₃ (error ~1e-12 rad, SGP4's own tolerance) is a first-order turn of E₂.
+    sin_u, cos_u = np.sin(u), np.cos(u)
+    eo1 = u + axnl * sin_u - aynl * cos_u
+    sin_e1, cos_e1 = np.sin(eo1), np.cos(eo1)
+    eo2 = u + axnl * sin_e1 - aynl * cos_e1
+    cos_d, sin_d = _small_angle(eo2 - eo1)
+    sin_e2, cos_e2 = sin_e1 * cos_d + cos_e1 * sin_d, cos_e1 * cos_d - sin_e1 * sin_d
+    eo3 = u + axnl * sin_e2 - aynl * cos_e2
+    cos_d, sin_d = _small_angle(eo3 - eo2)
+    sineo1, coseo1 = sin_e2 * cos_d + cos_e2 * sin_d, cos_e2 * cos_d - sin_e2 * sin_d
     ecose = axnl * coseo1 + aynl * sineo1
     esine = axnl * sineo1 - aynl * coseo1
     el2 = axnl * axnl + aynl * aynl
@@ -151,23 +179,24 @@ def sgp4_positions_m(shell: Sgp4Shell, raan_rad, mean_anomaly_rad, time_s):
     temp = esine / (1.0 + betal)
     sinu = am / rl * (sineo1 - aynl - axnl * temp)
     cosu = am / rl * (coseo1 - axnl + aynl * temp)
-    su = np.arctan2(sinu, cosu)
     sin2u = (cosu + cosu) * sinu
     cos2u = 1.0 - 2.0 * sinu * sinu
     temp1 = 0.5 * J2_WGS72 / pl
     temp2 = temp1 / pl
     cosip, sinip = math.cos(inclm), math.sin(inclm)
     mrt = rl * (1.0 - 1.5 * temp2 * betal * shell.con41) + 0.5 * temp1 * shell.x1mth2 * cos2u
-    su = su - 0.25 * temp2 * shell.x7thm1 * sin2u
-    xnode = nodem + 1.5 * temp2 * cosip * sin2u
-    xinc = inclm + 1.5 * temp2 * cosip * sinip * cos2u
-    sinsu, cossu = np.sin(su), np.cos(su)
-    snod, cnod = np.sin(xnode), np.cos(xnode)
-    # xinc departs from i by ≈ 1e-3 rad: sin/cos of the sum to O(δ⁴) without more trig calls.
-    small = xinc - inclm
-    cos_small, sin_small = 1.0 - 0.5 * small * small, small * (1.0 - small * small / 6.0)
-    sini, cosi = sinip * cos_small + cosip * sin_small, cosip * cos_small - sinip * sin_small
+    # su = atan2(sinu, cosu) − ¼·temp2·x7thm1·sin 2u, turned rather than recomputed
+    norm = np.hypot(sinu, cosu)
+    cos_d, sin_d = _small_angle(-0.25 * temp2 * shell.x7thm1 * sin2u)
+    cossu, sinsu = _rotate(cosu / norm, sinu / norm, cos_d, sin_d)
+    # xnode = Ω + 1.5·temp2·cos i·sin 2u, minus the frame angle
+    node = nodem - frame_angle_rad
+    cos_d, sin_d = _small_angle(1.5 * temp2 * cosip * sin2u)
+    cnod, snod = _rotate(np.cos(node), np.sin(node), cos_d, sin_d)
+    # xinc = i + 1.5·temp2·cos i·sin i·cos 2u
+    cos_d, sin_d = _small_angle(1.5 * temp2 * cosip * sinip * cos2u)
+    cosi, sini = _rotate(cosip, sinip, cos_d, sin_d)
     radius = mrt * EARTH_RADIUS_WGS72_M
-    return np.stack([radius * (cnod * cossu - snod * cosi * sinsu),
-                     radius * (snod * cossu + cnod * cosi * sinsu),
-                     radius * sini * sinsu], axis=-1)
+    return (radius * (cnod * cossu - snod * cosi * sinsu),
+            radius * (snod * cossu + cnod * cosi * sinsu),
+            radius * sini * sinsu)

@@ -35,6 +35,18 @@ def gmst_rad(days_since_j2000_ut1):
     return np.mod(np.radians(seconds / 240.0), 2.0 * np.pi)
 
 
+def gmst_rate_rad_s(days_since_j2000_ut1):
+    """Rate of the IAU 1982 GMST, rad per second of UT1 (the derivative of `gmst_rad`).
+
+    It changes by parts in 10¹⁵ per day, so θ(t) = θ₀ + θ̇·t is exact to far below
+    a microradian over any schedule horizon.
+    """
+    centuries = np.asarray(days_since_j2000_ut1, dtype=float) / 36525.0
+    seconds_per_day = (SECONDS_PER_DAY + (8640184.812866 + 2 * 0.093104 * centuries
+                                          - 3 * 6.2e-6 * centuries**2) / 36525.0)
+    return np.radians(seconds_per_day / 240.0) / SECONDS_PER_DAY
+
+
 def station_ecef_m(latitude_rad, longitude_rad, altitude_m):
     """WGS-84 geodetic coordinates to Earth-fixed Cartesian metres, shape (..., 3)."""
     lat, lon, h = np.broadcast_arrays(np.asarray(latitude_rad, dtype=float),
@@ -52,14 +64,6 @@ def geodetic_up(latitude_rad, longitude_rad):
     lat, lon = np.broadcast_arrays(np.asarray(latitude_rad, dtype=float),
                                    np.asarray(longitude_rad, dtype=float))
     return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
-
-
-def teme_to_earth_fixed(position_m, gmst):
-    """Turn TEME vectors (..., 3) about z by −GMST into the pseudo Earth-fixed frame."""
-    cos_g, sin_g = np.cos(gmst), np.sin(gmst)
-    x, y, z = position_m[..., 0], position_m[..., 1], position_m[..., 2]
-    x_new, y_new = cos_g * x + sin_g * y, -sin_g * x + cos_g * y
-    return np.stack([x_new, y_new, np.broadcast_to(z, x_new.shape)], axis=-1)
 
 
 def sin_elevation(satellite_ecef_m, station_ecef, up):

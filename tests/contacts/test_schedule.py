@@ -1,0 +1,156 @@
+"""Antenna schedules: the invariants as properties over random windows, the upper bound,
+both policies, and the `schedule` target's artifacts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orbc.compiler.schedule import schedule_antennas, upper_bound_s
+from orbc.targets.contacts import Contacts, Schedule, antenna_schedule, contact_plan
+
+
+@st.composite
+def windows(draw):
+    """Random passes: per (satellite, station) non-overlapping windows, as the finder gives."""
+    stations = draw(st.integers(1, 3))
+    satellites = draw(st.integers(1, 12))
+    antennas = draw(st.lists(st.integers(1, 3), min_size=stations, max_size=stations))
+    rows = []
+    for sat in range(satellites):
+        for station in range(stations):
+            t = draw(st.floats(0, 200))
+            for _ in range(draw(st.integers(0, 3))):
+                length = draw(st.floats(1, 600))
+                rows.append((sat, station, t, t + length))
+                t += length + draw(st.floats(1, 2000))
+    rows = np.array(rows, dtype=float).reshape(-1, 4)
+    return rows, antennas
+
+
+def _check_invariants(rows, antennas, min_pass, gap, result):
+    satellite, station = rows[:, 0].astype(int), rows[:, 1].astype(int)
+    aos, los = rows[:, 2], rows[:, 3]
+    w = result.window
+    # inside its window, long enough, the window's satellite and station, each window once
+    assert np.all(result.start_s >= aos[w] - 1e-9) and np.all(result.end_s <= los[w] + 1e-9)
+    assert np.all(result.end_s - result.start_s >= min_pass - 1e-9)
+    assert np.array_equal(result.satellite, satellite[w])
+    assert np.array_equal(result.station, station[w])
+    assert len(np.unique(w)) == len(w)
+    for s, count in enumerate(antennas):
+        mine = result.station == s
+        assert np.all((result.antenna[mine] >= 0) & (result.antenna[mine] < count))
+        # handover gap on every antenna (rows are sorted by station, antenna, start)
+        for a in range(count):
+            on = mine & (result.antenna == a)
+            assert np.all(result.start_s[on][1:] - result.end_s[on][:-1] >= gap - 1e-9)
+        # never more simultaneous contacts than antennas
+        times = np.concatenate([result.start_s[mine], result.end_s[mine]])
+        steps = np.concatenate([np.ones(mine.sum()), -np.ones(mine.sum())])
+        order = np.lexsort((steps, times))
+        assert np.cumsum(steps[order]).max(initial=0) <= count
+    # a satellite is never on two antennas of one station at once
+    for s in range(len(antennas)):
+        for sat in np.unique(result.satellite[result.station == s]):
+            on = (result.station == s) & (result.satellite == sat)
+            starts, ends = result.start_s[on], result.end_s[on]
+            order = np.argsort(starts)
+            assert np.all(starts[order][1:] >= ends[order][:-1])
+    achieved = np.bincount(result.station, weights=result.end_s - result.start_s,
+                           minlength=len(antennas))
+    np.testing.assert_allclose(result.achieved_s, achieved, atol=1e-6)
+    assert np.all(result.achieved_s <= result.upper_bound_s + 1e-6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(windows(), st.floats(0, 120), st.floats(0, 60),
+       st.sampled_from(["max_contact_time", "fair"]))
+def test_schedule_invariants(data, min_pass, gap, policy):
+    rows, antennas = data
+    result = schedule_antennas(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], antennas,
+                               min_pass, gap, policy)
+    _check_invariants(rows, antennas, min_pass, gap, result)
+
+
+@settings(max_examples=100, deadline=None)
+@given(windows())
+def test_enough_antennas_take_every_window_whole(data):
+    """With an antenna per window and no gap, the schedule is every window: the bound is met."""
+    rows, antennas = data
+    plenty = [len(rows) + 1] * len(antennas)
+    result = schedule_antennas(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], plenty,
+                               0.0, 0.0, "max_contact_time")
+    assert len(result) == len(rows)
+    np.testing.assert_allclose(result.achieved_s.sum(), (rows[:, 3] - rows[:, 2]).sum())
+    np.testing.assert_allclose(result.achieved_s, result.upper_bound_s)
+
+
+def test_upper_bound_counts_antennas():
+    # three windows over [0, 100], [50, 150], [60, 70] at one station with two antennas:
+    # open counts 1 (0–50), 2 (50–60), 3 (60–70) → 2, 2 (70–100), 1 (100–150)
+    bound = upper_bound_s([0, 0, 0], np.array([0.0, 50, 60]), np.array([100.0, 150, 70]), [2])
+    assert bound.tolist() == [50 + 20 + 20 + 60 + 50]
+
+
+def test_max_contact_time_prefers_the_longer_contact():
+    # one antenna; at t = 0 two windows open: a short and a long one
+    result = schedule_antennas([0, 1], [0, 0], np.array([0.0, 0.0]), np.array([100.0, 500.0]),
+                               [1], 10.0, 5.0, "max_contact_time")
+    assert result.satellite.tolist() == [1] and result.achieved_s.tolist() == [500.0]
+
+
+def test_fair_spreads_time_over_satellites():
+    # satellite 0 has many long windows, satellite 1 one; one antenna
+    aos = np.array([0.0, 1000.0, 2000.0, 2000.0])
+    los = np.array([900.0, 1900.0, 2900.0, 2500.0])
+    sats = [0, 0, 0, 1]
+    greedy = schedule_antennas(sats, [0] * 4, aos, los, [1], 60.0, 10.0, "max_contact_time")
+    fair = schedule_antennas(sats, [0] * 4, aos, los, [1], 60.0, 10.0, "fair")
+    assert set(greedy.satellite.tolist()) == {0}
+    assert set(fair.satellite.tolist()) == {0, 1}
+
+
+def test_unknown_policy_is_refused():
+    with pytest.raises(ValueError):
+        schedule_antennas([], [], np.zeros(0), np.zeros(0), [1], 0.0, 0.0, "random")
+
+
+def test_conformance_schedule_artifacts(conformance_model):
+    model = conformance_model
+    content = {path: b"".join(chunks) for path, chunks in Schedule().emit(model)}
+    rows = list(csv.DictReader(io.StringIO(content["contacts/schedule.csv"].decode())))
+    result = antenna_schedule(model)
+    assert len(rows) == len(result) > 0
+    assert list(rows[0]) == ["station", "antenna", "satellite", "start", "end"]
+    assert rows[0]["start"].endswith("Z") and len(rows[0]["start"]) == len(
+        "2027-03-21T00:00:00.000Z")
+    report = json.loads(content["contacts/schedule.json"])
+    assert report["policy"] == "max_contact_time"
+    assert 0 < report["achieved_s"] <= report["upper_bound_s"]
+    for station in report["stations"].values():
+        assert station["achieved_s"] <= station["upper_bound_s"]
+        assert station["upper_bound_s"] <= station["antennas"] * model.schedule.horizon_s
+    plan = contact_plan(model)
+    windows = {(plan.satellite_names[s], plan.station_names[t]): [] for s, t in
+               zip(plan.passes.satellite, plan.passes.station)}
+    assert all((row["satellite"], row["station"]) in windows for row in rows)
+    codes = [d.code for d in Schedule().check(model)]
+    assert "schedule-summary" in codes
+
+
+def test_conformance_contacts_csv(conformance_model):
+    content = b"".join(b"".join(c) for _, c in Contacts().emit(conformance_model)).decode()
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert list(rows[0]) == ["satellite", "station", "aos", "los", "tca", "max_elevation_deg",
+                             "duration_s"]
+    assert len(rows) == len(contact_plan(conformance_model).passes)
+    assert all(r["aos"] <= r["tca"] <= r["los"] for r in rows)
+    assert all(float(r["max_elevation_deg"]) >= 25.0 - 1e-3 for r in rows)
+    assert Contacts().check(conformance_model) == []
