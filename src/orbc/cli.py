@@ -16,6 +16,7 @@ from orbc.codes import CODES
 from orbc.compiler.pipeline import Compilation, compile_spec
 from orbc.diagnostics import render_concise, render_human, render_json_document
 from orbc.dsl.loader import SpecUnreadable
+from orbc.engine import EngineUnavailable, make_engine
 from orbc.report import render_figures
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -43,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="a target to build (repeatable; default: all)")
     build.add_argument("--format", choices=("human", "concise", "json"), default="human")
     build.add_argument("--strict", action="store_true", help="warnings fail the build too")
+    build.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="where heavy work runs (dask needs `pip install 'orbc[dask]'`)")
+    build.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a Dask scheduler, such as tcp://10.0.0.5:8786 (default: a local "
+                            "cluster on loopback)")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
 
     commands.add_parser("targets", help="list the build targets")
     explain = commands.add_parser("explain", help="explain a diagnostic code")
@@ -134,9 +141,15 @@ def cmd_build(args) -> int:
         print(_summary(result) + "; nothing written", file=sys.stderr)
         return EXIT_SPEC_ERRORS
     try:
-        written = build_targets(result.model, args.output, names)
+        engine = make_engine(args.engine, args.scheduler, args.quiet)
+    except (EngineUnavailable, OSError) as error:
+        raise UsageError(f"cannot start the {args.engine} engine: {error}") from None
+    try:
+        written = build_targets(result.model, args.output, names, engine)
     except OSError as error:
         raise UsageError(f"cannot write to `{args.output}`: {error.strerror or error}") from None
+    finally:
+        engine.close()
     if args.format != "json":
         print(f"wrote {len(written)} artifact(s) to {args.output}", file=sys.stderr)
     return EXIT_OK

@@ -34,18 +34,23 @@ class ShellColumns:
         return len(self.plane)
 
 
-def expand(shell: Shell) -> ShellColumns:
-    """The satellites of `shell` as columns (no Python loop over satellites)."""
+def expand(shell: Shell, first_plane: int = 0, plane_count: int | None = None) -> ShellColumns:
+    """The satellites of `shell` (or of planes first_plane … first_plane + plane_count − 1)
+    as columns, without a Python loop over satellites."""
     columns = walker_columns(shell.planes, shell.per_plane, shell.phasing, shell.raan0_rad,
-                             _NODE_SPREAD_RAD[shell.pattern])
+                             _NODE_SPREAD_RAD[shell.pattern], first_plane, plane_count)
     return ShellColumns(shell.name, EARTH_RADIUS_M + shell.altitude_m, shell.inclination_rad,
                         columns.plane, columns.slot, columns.raan_rad, columns.mean_anomaly_rad)
 
 
-def satellite_names(shell: str, plane: np.ndarray, slot: np.ndarray) -> np.ndarray:
-    """Names `shell-PPP-SSS` (zero-padded to the widest index), as a numpy string array."""
-    width_p = max(3, len(str(int(plane.max(initial=0)))))
-    width_s = max(3, len(str(int(slot.max(initial=0)))))
+def satellite_names(shell: str, plane: np.ndarray, slot: np.ndarray,
+                    plane_count: int | None = None, slot_count: int | None = None) -> np.ndarray:
+    """Names `shell-PPP-SSS`, zero-padded to the widest index of the shell (give the shell's
+    plane and slot counts when `plane`/`slot` cover only part of it), as a string array."""
+    widest_plane = plane.max(initial=0) if plane_count is None else plane_count - 1
+    widest_slot = slot.max(initial=0) if slot_count is None else slot_count - 1
+    width_p = max(3, len(str(int(widest_plane))))
+    width_s = max(3, len(str(int(widest_slot))))
     planes = np.char.zfill(plane.astype(str), width_p)
     slots = np.char.zfill(slot.astype(str), width_s)
     return np.char.add(np.char.add(f"{shell}-", planes), np.char.add("-", slots))

@@ -255,13 +255,15 @@ def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
     offset = np.concatenate([[0.0], np.cumsum(span + 1.0)[:-1]])
     key = point_psi - psi_start[point_run] + offset[point_run]
     target_key = target - psi_start[run] + offset[run]
-    right = np.clip(np.searchsorted(key, target_key), 1, len(key) - 1)
+    # side="right": a target on a run's first point interpolates inside that run
+    right = np.clip(np.searchsorted(key, target_key, side="right"), 1, len(key) - 1)
     left = right - 1
     fraction = np.clip((target_key - key[left]) / (key[right] - key[left]), 0.0, 1.0)
     grid_left = point_grid[left]
     centre = times[grid_left] + fraction * step_s
+    grid_right = np.minimum(grid_left + 1, len(times) - 1)
     delta = sin_delta_flat[row_start[run], grid_left] * (1 - fraction) \
-        + sin_delta_flat[row_start[run], grid_left + 1] * fraction
+        + sin_delta_flat[row_start[run], grid_right] * fraction
     station = run_station[run]
     keep = np.abs(delta) <= np.sin(np.minimum(geometry.near_angle_rad[station], np.pi / 2))
     return satellite[pair][keep].astype(np.int64), station[keep].astype(np.int64), centre[keep]

@@ -61,17 +61,21 @@ class WalkerColumns(NamedTuple):
     mean_anomaly_rad: np.ndarray  # float64, in [0, 2π)
 
 
-def walker_columns(planes, per_plane, phasing, raan0_rad, raan_spread_rad):
+def walker_columns(planes, per_plane, phasing, raan0_rad, raan_spread_rad, first_plane=0,
+                   plane_count=None):
     """Expand a Walker shell i:T/P/F into satellite columns.
 
     Ω_p = Ω₀ + spread · p / P and M_pk = 2π·k/S + 2π·F·p/T for plane p and
     slot k, with S = per_plane and T = P·S. Pass spread = 2π for a Walker
-    delta and π for a Walker star. Built with np.repeat / np.tile: no loop
-    over satellites. Angles are wrapped into [0, 2π).
+    delta and π for a Walker star. Only planes first_plane … first_plane +
+    plane_count − 1 are expanded (all by default), so a large shell can be
+    worked on in pieces. Built with np.repeat / np.tile: no loop over
+    satellites. Angles are wrapped into [0, 2π).
     """
     total = planes * per_plane
-    plane = np.repeat(np.arange(planes, dtype=np.int32), per_plane)
-    slot = np.tile(np.arange(per_plane, dtype=np.int32), planes)
+    count = planes - first_plane if plane_count is None else plane_count
+    plane = np.repeat(np.arange(first_plane, first_plane + count, dtype=np.int32), per_plane)
+    slot = np.tile(np.arange(per_plane, dtype=np.int32), count)
     raan = np.mod(raan0_rad + raan_spread_rad * plane / planes, TWO_PI)
     mean_anomaly = np.mod(TWO_PI * slot / per_plane + TWO_PI * phasing * plane / total, TWO_PI)
     return WalkerColumns(plane, slot, raan, mean_anomaly)

@@ -2,8 +2,10 @@
 
 A target is a small class with a `name`, a `description`, `check(model)` (the
 diagnostics it has about the model, such as a format limit, run before anything
-is written) and `emit(model)` (its artifacts as (path, chunk iterator) pairs,
-streamed to disk by `writer`). Adding a target is one line in `TARGETS`.
+is written) and `emit(model, engine)` (its artifacts as (path, chunk iterator)
+pairs, streamed to disk by `writer`). Heavy per-shell or per-slice work goes
+through `engine.map`, which keeps item order, so the local and Dask engines
+write identical bytes. Adding a target is one line in `TARGETS`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Protocol
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
+from orbc.engine import LOCAL, Engine
 from orbc.targets import contacts, czml, flight, gmat, hypatia, isl, omm, tle
 from orbc.targets.writer import Written, write_atomically, write_manifest
 
@@ -26,7 +29,7 @@ class Target(Protocol):
 
     def check(self, model: Model) -> list[Diagnostic]: ...
 
-    def emit(self, model: Model) -> Iterator[Artifact]: ...
+    def emit(self, model: Model, engine: Engine = LOCAL) -> Iterator[Artifact]: ...
 
 
 TARGETS: dict[str, Target] = {
@@ -46,13 +49,14 @@ def check_targets(model: Model, names: list[str]) -> list[Diagnostic]:
     return [d for name in sorted(set(names)) for d in TARGETS[name].check(model)]
 
 
-def build_targets(model: Model, output: str, names: list[str]) -> list[Written]:
+def build_targets(model: Model, output: str, names: list[str],
+                  engine: Engine = LOCAL) -> list[Written]:
     """Emit the chosen targets into `output` and write the manifest last."""
     directory = Path(output)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name in sorted(set(names)):
-        for relative, chunks in TARGETS[name].emit(model):
+        for relative, chunks in TARGETS[name].emit(model, engine):
             sha256, size = write_atomically(directory, relative, chunks)
             written.append(Written(name, relative, sha256, size))
     write_manifest(directory, model.root, written)

@@ -31,6 +31,7 @@ from orbc.compiler.columns import expand, satellite_names
 from orbc.compiler.model import Model
 from orbc.compiler.schedule import AntennaSchedule, schedule_antennas
 from orbc.diagnostics import Diagnostic
+from orbc.engine import LOCAL, Engine
 from orbc.physics.contacts import Passes, Stations, find_passes
 from orbc.physics.orbits import kozai_mean_motion_rad_min
 from orbc.physics.propagation import sgp4_shell
@@ -177,7 +178,7 @@ class Contacts:
                          "that reaches its latitude"))
         return found
 
-    def emit(self, model: Model):
+    def emit(self, model: Model, engine: Engine = LOCAL):
         yield "contacts/contacts.csv", _csv_chunks(self._tables(model), CONTACTS_SCHEMA)
 
     def _tables(self, model: Model) -> Iterator[pa.Table]:
@@ -229,7 +230,7 @@ class Schedule:
             model.schedule.spans.get("policy", model.schedule.spans.get("")), severity="note"))
         return found
 
-    def emit(self, model: Model):
+    def emit(self, model: Model, engine: Engine = LOCAL):
         yield "contacts/schedule.csv", _csv_chunks(self._tables(model), SCHEDULE_SCHEMA)
         yield "contacts/schedule.json", [report_json(model).encode()]
 

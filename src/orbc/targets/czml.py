@@ -34,6 +34,7 @@ import numpy as np
 from orbc.compiler.columns import ShellColumns, expand, satellite_names
 from orbc.compiler.model import Model, Shell
 from orbc.diagnostics import Diagnostic
+from orbc.engine import LOCAL, Engine
 from orbc.physics.geometry import circular_positions_eci
 from orbc.physics.orbits import mean_motion_rad_s, nodal_precession_rate_rad_s, orbital_period_s
 from orbc.targets.elements import epoch_iso
@@ -119,7 +120,7 @@ class Czml:
                 help="shorten the schedule horizon to see the whole of it in Cesium"))
         return found
 
-    def emit(self, model: Model):
+    def emit(self, model: Model, engine: Engine = LOCAL):
         yield "czml/constellation.czml", self._chunks(model)
 
     def _chunks(self, model: Model) -> Iterator[bytes]:

@@ -46,22 +46,49 @@ def epoch_iso(model: Model) -> str:
     return np.datetime_as_string(model.constellation.epoch, unit="ms") + "Z"
 
 
-def shell_elements(model: Model) -> Iterator[ShellElements]:
-    """Elements shell by shell (one shell's columns in memory at a time)."""
-    next_catalog = 1
+SLICE_SATELLITES = 1 << 16  # about this many satellites per unit of sharded work
+
+
+@attrs.frozen
+class Slice:
+    """Whole planes of one shell: the unit in which the engine shards element-set work."""
+
+    shell: str
+    first_plane: int
+    plane_count: int
+
+
+def slices(model: Model) -> list[Slice]:
+    """Every satellite once, in catalog order, as slices of at most ~SLICE_SATELLITES."""
+    found = []
     for name in sorted(model.shells):
         shell = model.shells[name]
-        columns = expand(shell)
-        kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m,
-                                                columns.inclination_rad))
-        yield ShellElements(
-            shell=shell, first_catalog_number=next_catalog,
-            names=satellite_names(name, columns.plane, columns.slot),
-            plane=columns.plane, slot=columns.slot,
-            semi_major_axis_m=columns.semi_major_axis_m,
-            inclination_deg=math.degrees(columns.inclination_rad),
-            raan_deg=np.degrees(columns.raan_rad),
-            mean_anomaly_deg=np.degrees(columns.mean_anomaly_rad),
-            mean_motion_rev_per_day=kozai * MINUTES_PER_DAY / (2.0 * math.pi),
-        )
-        next_catalog += len(columns)
+        step = max(1, SLICE_SATELLITES // shell.per_plane)
+        found += [Slice(name, first, min(step, shell.planes - first))
+                  for first in range(0, shell.planes, step)]
+    return found
+
+
+def slice_elements(model: Model, piece: Slice) -> ShellElements:
+    """The elements of one slice; catalog numbers continue across shells in name order."""
+    shell = model.shells[piece.shell]
+    before = sum(model.shells[n].satellites for n in model.shells if n < piece.shell)
+    columns = expand(shell, piece.first_plane, piece.plane_count)
+    kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m, columns.inclination_rad))
+    return ShellElements(
+        shell=shell, first_catalog_number=1 + before + piece.first_plane * shell.per_plane,
+        names=satellite_names(shell.name, columns.plane, columns.slot, shell.planes,
+                              shell.per_plane),
+        plane=columns.plane, slot=columns.slot,
+        semi_major_axis_m=columns.semi_major_axis_m,
+        inclination_deg=math.degrees(columns.inclination_rad),
+        raan_deg=np.degrees(columns.raan_rad),
+        mean_anomaly_deg=np.degrees(columns.mean_anomaly_rad),
+        mean_motion_rev_per_day=kozai * MINUTES_PER_DAY / (2.0 * math.pi),
+    )
+
+
+def shell_elements(model: Model) -> Iterator[ShellElements]:
+    """Elements shell by shell, whole shells (one shell's columns in memory at a time)."""
+    for name in sorted(model.shells):
+        yield slice_elements(model, Slice(name, 0, model.shells[name].planes))

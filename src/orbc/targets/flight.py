@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -12,7 +13,8 @@ import pyarrow.parquet as pq
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
-from orbc.targets.elements import ShellElements, epoch_iso, shell_elements
+from orbc.engine import LOCAL, Engine
+from orbc.targets.elements import ShellElements, Slice, epoch_iso, slice_elements, slices
 
 SCHEMA = pa.schema([
     ("name", pa.string()), ("shell", pa.string()), ("plane", pa.int32()),
@@ -45,10 +47,29 @@ def _batch(elements: ShellElements, epoch: np.datetime64) -> pa.RecordBatch:
     ], schema=SCHEMA)
 
 
-def batches(model: Model) -> Iterator[pa.RecordBatch]:
-    """The table shell by shell, as Arrow record batches."""
-    for elements in shell_elements(model):
-        yield _batch(elements, model.constellation.epoch)
+def slice_batch(model: Model, piece: Slice) -> pa.RecordBatch:
+    """One slice of the table (runs on an engine worker)."""
+    return _batch(slice_elements(model, piece), model.constellation.epoch)
+
+
+def batches(model: Model, engine: Engine = LOCAL) -> Iterator[pa.RecordBatch]:
+    """The table slice by slice in catalog order, as Arrow record batches."""
+    return engine.map(partial(slice_batch, model), slices(model), "flight table")
+
+
+def _csv_slice(model: Model, piece: Slice) -> bytes:
+    batch = slice_batch(model, piece)
+    table = pa.Table.from_batches([batch]).set_column(
+        5, "epoch", pa.array(np.full(batch.num_rows, epoch_iso(model), dtype=object),
+                             pa.string()))
+    return _csv(table, header=False)
+
+
+def _csv(table: pa.Table, header: bool) -> bytes:
+    sink = io.BytesIO()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header,
+                                                     quoting_style="needed"))
+    return sink.getvalue()
 
 
 class FlightCsv:
@@ -58,21 +79,13 @@ class FlightCsv:
     def check(self, model: Model) -> list[Diagnostic]:
         return []
 
-    def emit(self, model: Model):
-        yield "flight/satellites.csv", self._chunks(model)
+    def emit(self, model: Model, engine: Engine = LOCAL):
+        yield "flight/satellites.csv", self._chunks(model, engine)
 
-    def _chunks(self, model: Model) -> Iterator[bytes]:
-        epoch_text = epoch_iso(model)
-        header = True
-        for batch in batches(model):
-            table = pa.Table.from_batches([batch]).set_column(
-                5, "epoch", pa.array(np.full(batch.num_rows, epoch_text, dtype=object),
-                                     pa.string()))
-            sink = io.BytesIO()
-            pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header,
-                                                             quoting_style="needed"))
-            header = False
-            yield sink.getvalue()
+    def _chunks(self, model: Model, engine: Engine) -> Iterator[bytes]:
+        header = SCHEMA.empty_table().set_column(5, "epoch", pa.array([], pa.string()))
+        yield _csv(header, header=True)
+        yield from engine.map(partial(_csv_slice, model), slices(model), "flight-csv")
 
 
 class FlightParquet:
@@ -82,13 +95,13 @@ class FlightParquet:
     def check(self, model: Model) -> list[Diagnostic]:
         return []
 
-    def emit(self, model: Model):
-        yield "flight/satellites.parquet", self._chunks(model)
+    def emit(self, model: Model, engine: Engine = LOCAL):
+        yield "flight/satellites.parquet", self._chunks(model, engine)
 
-    def _chunks(self, model: Model) -> Iterator[bytes]:
+    def _chunks(self, model: Model, engine: Engine) -> Iterator[bytes]:
         sink = _ChunkSink()
         with pq.ParquetWriter(sink, SCHEMA, compression="zstd") as writer:
-            for batch in batches(model):
+            for batch in batches(model, engine):
                 writer.write_batch(batch)
                 yield sink.drain()
         yield sink.drain()

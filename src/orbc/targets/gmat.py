@@ -27,6 +27,7 @@ import numpy as np
 from orbc.compiler.columns import satellite_names
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
+from orbc.engine import LOCAL, Engine
 from orbc.targets.elements import ShellElements, shell_elements
 from orbc.targets.identifiers import identifiers
 
@@ -98,7 +99,7 @@ class Gmat:
             help="the script is written in full; for a large constellation, build `tle` or "
                  "`omm-xml` for an SGP4 tool, or cut the spec down to the shells to study")]
 
-    def emit(self, model: Model):
+    def emit(self, model: Model, engine: Engine = LOCAL):
         yield "gmat/mission.script", self._chunks(model)
 
     def _chunks(self, model: Model) -> Iterator[bytes]:

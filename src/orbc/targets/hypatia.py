@@ -35,6 +35,7 @@ import numpy as np
 
 from orbc.compiler.model import Model, Shell
 from orbc.diagnostics import Diagnostic
+from orbc.engine import LOCAL, Engine
 from orbc.physics.geometry import max_grazing_range_m
 from orbc.physics.links import slant_range_m
 from orbc.targets import text, tle
@@ -110,7 +111,7 @@ class Hypatia:
                     help="the relay links at epoch are in the `isl-csv` target"))
         return found
 
-    def emit(self, model: Model):
+    def emit(self, model: Model, engine: Engine = LOCAL):
         if any(d.is_error for d in self.check(model)):
             raise ValueError("the model does not fit Hypatia's input; `check` says why")
         names = folders(model)

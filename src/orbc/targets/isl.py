@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterator
+from functools import partial
 
 import attrs
 import numpy as np
@@ -31,6 +32,7 @@ from orbc.compiler.columns import ShellColumns, expand, satellite_names
 from orbc.compiler.model import LinkPolicy, Model, Shell
 from orbc.compiler.topology import grid_links
 from orbc.diagnostics import Diagnostic
+from orbc.engine import LOCAL, Engine
 from orbc.physics.geometry import circular_positions_eci, max_grazing_range_m
 
 _CHUNK_ELEMENTS = 1 << 22  # (user × relay) dot products per chunk
@@ -183,21 +185,21 @@ class IslCsv:
     def check(self, model: Model) -> list[Diagnostic]:
         return []
 
-    def emit(self, model: Model):
-        yield "links/isl.csv", self._chunks(model)
+    def emit(self, model: Model, engine: Engine = LOCAL):
+        yield "links/isl.csv", self._chunks(model, engine)
 
-    def _chunks(self, model: Model) -> Iterator[bytes]:
-        header = True
-        for name in sorted(model.shells):
-            links = shell_links(model, model.shells[name])
-            if links is None or not len(links):
-                continue
-            sink = io.BytesIO()
-            pacsv.write_csv(link_table(model, links), sink,
-                            pacsv.WriteOptions(include_header=header, quoting_style="needed"))
-            header = False
-            yield sink.getvalue()
-        if header:  # no links at all: the header alone
-            sink = io.BytesIO()
-            pacsv.write_csv(SCHEMA.empty_table(), sink, pacsv.WriteOptions(quoting_style="needed"))
-            yield sink.getvalue()
+    def _chunks(self, model: Model, engine: Engine) -> Iterator[bytes]:
+        yield _csv(SCHEMA.empty_table(), header=True)
+        yield from engine.map(partial(_shell_rows, model), sorted(model.shells), "isl-csv")
+
+
+def _shell_rows(model: Model, name: str) -> bytes:
+    """One shell's links as CSV rows without a header (runs on an engine worker)."""
+    links = shell_links(model, model.shells[name])
+    return _csv(link_table(model, links), header=False) if links is not None and len(links) else b""
+
+
+def _csv(table: pa.Table, header: bool) -> bytes:
+    sink = io.BytesIO()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header, quoting_style="needed"))
+    return sink.getvalue()

@@ -20,13 +20,15 @@ and `>`; characters a format cannot carry are written as `?` with a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import numpy as np
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
 from orbc.targets import text
-from orbc.targets.elements import ShellElements, epoch_iso, shell_elements
+from orbc.engine import LOCAL, Engine
+from orbc.targets.elements import ShellElements, Slice, epoch_iso, slice_elements, slices
 from orbc.targets.tle import ELEMENT_SET_NUMBER
 
 ANGLE_DECIMALS = 9  # degrees, as the flight table rounds them (10⁻⁹° is 0.1 mm in LEO)
@@ -89,38 +91,43 @@ class _Omm:
     lines_per_record: int
     name_allowed = staticmethod(text.printable_ascii)
 
-    def _fields(self, model: Model) -> Iterator[tuple[dict[str, np.ndarray], int]]:
-        """(keyword → value part, rows) per batch, in catalog order."""
+    def _fields(self, model: Model, elements: ShellElements
+                ) -> Iterator[tuple[dict[str, np.ndarray], int]]:
+        """(keyword → value part, rows) per batch of one slice, in catalog order."""
         c = text.constant
         epoch = epoch_iso(model).removesuffix("Z")  # sgp4.omm reads no `Z`
         year = int(model.constellation.epoch.astype("datetime64[Y]").astype(np.int64)) + 1970
-        common = {
+        shell = {
             "CREATION_DATE": c(epoch), "ORIGINATOR": c("orbc"), "CENTER_NAME": c("EARTH"),
             "REF_FRAME": c("TEME"), "TIME_SYSTEM": c("UTC"), "MEAN_ELEMENT_THEORY": c("SGP4"),
             "EPOCH": c(epoch), "ECCENTRICITY": c("0.0"), "ARG_OF_PERICENTER": c("0.0"),
             "EPHEMERIS_TYPE": c("0"), "CLASSIFICATION_TYPE": c("U"),
             "ELEMENT_SET_NO": c(str(ELEMENT_SET_NUMBER)), "REV_AT_EPOCH": c("0"),
             "BSTAR": c("0.0"), "MEAN_MOTION_DOT": c("0.0"), "MEAN_MOTION_DDOT": c("0.0"),
+            "MEAN_MOTION": _number(elements.mean_motion_rev_per_day, 3, MEAN_MOTION_DECIMALS),
+            "INCLINATION": _number(elements.inclination_deg, 3, ANGLE_DECIMALS),
         }
         size = max(1, BATCH_LINES // self.lines_per_record)
-        for elements in shell_elements(model):
-            shell = {
-                **common,
-                "MEAN_MOTION": _number(elements.mean_motion_rev_per_day, 3,
-                                       MEAN_MOTION_DECIMALS),
-                "INCLINATION": _number(elements.inclination_deg, 3, ANGLE_DECIMALS),
-            }
-            names = self._names(elements)
-            catalog = elements.catalog_numbers
-            for part in text.batches(len(catalog), size):
-                yield {
-                    **shell,
-                    "OBJECT_NAME": text.text_field(names[part]),
-                    "OBJECT_ID": object_ids(catalog[part], year),
-                    "RA_OF_ASC_NODE": _angle(elements.raan_deg[part]),
-                    "MEAN_ANOMALY": _angle(elements.mean_anomaly_deg[part]),
-                    "NORAD_CAT_ID": text.digits(catalog[part], 10, text.NUL),
-                }, part.stop - part.start
+        names = self._names(elements)
+        catalog = elements.catalog_numbers
+        for part in text.batches(len(catalog), size):
+            yield {
+                **shell,
+                "OBJECT_NAME": text.text_field(names[part]),
+                "OBJECT_ID": object_ids(catalog[part], year),
+                "RA_OF_ASC_NODE": _angle(elements.raan_deg[part]),
+                "MEAN_ANOMALY": _angle(elements.mean_anomaly_deg[part]),
+                "NORAD_CAT_ID": text.digits(catalog[part], 10, text.NUL),
+            }, part.stop - part.start
+
+    def _records(self, model: Model, engine: Engine) -> Iterator[bytes]:
+        """Every record, slice by slice on the engine, in catalog order."""
+        return engine.map(partial(self._slice_text, model), slices(model), self.name)
+
+    def _slice_text(self, model: Model, piece: Slice) -> bytes:
+        elements = slice_elements(model, piece)
+        return b"".join(text.compact(text.rows(self._record(fields), count))
+                        for fields, count in self._fields(model, elements))
 
     def _names(self, elements: ShellElements) -> np.ndarray:
         return text.replace_unrepresentable(elements.names, self.name_allowed)
@@ -140,8 +147,8 @@ class OmmXml(_Omm):
     def check(self, model: Model) -> list[Diagnostic]:
         return text.name_diagnostics(model, "XML", text.xml_character)
 
-    def emit(self, model: Model):
-        yield "omm/satellites.xml", self._chunks(model)
+    def emit(self, model: Model, engine: Engine = LOCAL):
+        yield "omm/satellites.xml", self._chunks(model, engine)
 
     def _names(self, elements: ShellElements) -> np.ndarray:
         names = super()._names(elements)
@@ -151,11 +158,13 @@ class OmmXml(_Omm):
                 names = np.strings.replace(names, character, entity)
         return names
 
-    def _chunks(self, model: Model) -> Iterator[bytes]:
+    def _chunks(self, model: Model, engine: Engine) -> Iterator[bytes]:
         yield XML_PROLOGUE.encode()
-        for fields, count in self._fields(model):
-            yield text.compact(text.rows(_xml_record(fields), count))
+        yield from self._records(model, engine)
         yield XML_EPILOGUE.encode()
+
+    def _record(self, fields: dict[str, np.ndarray]) -> list[np.ndarray]:
+        return _xml_record(fields)
 
 
 def _xml_record(fields: dict[str, np.ndarray]) -> list[np.ndarray]:
@@ -189,12 +198,11 @@ class OmmKvn(_Omm):
             model, "KVN", text.printable_ascii, KVN_MAX_LINE - len(_kvn_key("OBJECT_NAME")),
             f"characters a KVN line of {KVN_MAX_LINE} leaves for OBJECT_NAME")
 
-    def emit(self, model: Model):
-        yield "omm/satellites.kvn", self._chunks(model)
+    def emit(self, model: Model, engine: Engine = LOCAL):
+        yield "omm/satellites.kvn", self._records(model, engine)
 
-    def _chunks(self, model: Model) -> Iterator[bytes]:
-        for fields, count in self._fields(model):
-            yield text.compact(text.rows(_kvn_record(fields), count))
+    def _record(self, fields: dict[str, np.ndarray]) -> list[np.ndarray]:
+        return _kvn_record(fields)
 
 
 def _kvn_key(key: str) -> str:

@@ -19,13 +19,15 @@ What orbc writes where the format leaves a choice (see docs/targets.md):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import numpy as np
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
 from orbc.targets import text
-from orbc.targets.elements import ShellElements, shell_elements
+from orbc.engine import LOCAL, Engine
+from orbc.targets.elements import ShellElements, Slice, slice_elements, slices
 
 MAX_CATALOG_NUMBER = 339_999  # Alpha-5 `Z9999`
 TITLE_WIDTH = 24  # the title line of the NORAD three-line format
@@ -97,15 +99,19 @@ class Tle:
                                        "columns of a TLE title line")
         return found
 
-    def emit(self, model: Model):
-        yield "tle/satellites.tle", self._chunks(model)
+    def emit(self, model: Model, engine: Engine = LOCAL):
+        yield "tle/satellites.tle", self._chunks(model, engine)
 
-    def _chunks(self, model: Model) -> Iterator[bytes]:
+    def _chunks(self, model: Model, engine: Engine) -> Iterator[bytes]:
         epoch = tle_epoch(model.constellation.epoch)
         if epoch is None or model.satellites > MAX_CATALOG_NUMBER:
             raise ValueError("the model does not fit a TLE; `check` says why")
-        for elements in shell_elements(model):
-            yield from _shell_chunks(elements, epoch)
+        return engine.map(partial(_slice_text, model, epoch), slices(model), "tle")
+
+
+def _slice_text(model: Model, epoch: str, piece: Slice) -> bytes:
+    """The three-line sets of one slice (runs on an engine worker)."""
+    return b"".join(_shell_chunks(slice_elements(model, piece), epoch))
 
 
 def _shell_chunks(elements: ShellElements, epoch: str) -> Iterator[bytes]:

@@ -20,6 +20,16 @@ import attrs
 from orbc import __version__
 
 
+def _default_file_mode() -> int:
+    """0666 less the process umask: what `open` would give, where mkstemp gives 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _default_file_mode()
+
+
 @attrs.frozen
 class Written:
     target: str
@@ -36,6 +46,7 @@ def write_atomically(directory: Path, relative: str, chunks: Iterable[bytes]) ->
     handle, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial",
                                          dir=final.parent)
     try:
+        os.chmod(temporary, _FILE_MODE)
         with os.fdopen(handle, "wb") as stream:
             for chunk in chunks:
                 digest.update(chunk)

@@ -1,0 +1,154 @@
+"""Time orbc's contact windows against skyfield's `find_events` on the same satellites.
+
+    python bench/contacts_vs_skyfield.py [SPEC] [--sample 10] [--satellites 100000]
+
+Both sides propagate the same SGP4 element sets (orbc's OMM, read back with the
+sgp4 package) over the spec's schedule horizon for every station. skyfield runs
+`find_events` per (satellite, station) on the sample; orbc computes the sample
+alone and then the whole constellation, and the ratio is per (satellite,
+station) pair. With --satellites, a synthetic Walker shell of that many
+satellites (550 km, 53°, 100 planes) is also run against the spec's stations,
+and its antenna schedule timed. Nothing is recorded; the numbers are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import math
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sgp4 import omm as sgp4_omm
+from sgp4.api import Satrec
+
+from orbc.compiler.pipeline import compile_spec
+from orbc.compiler.schedule import schedule_antennas
+from orbc.physics.contacts import find_passes
+from orbc.physics.orbits import kozai_mean_motion_rad_min, walker_columns
+from orbc.physics.propagation import sgp4_shell
+from orbc.physics.sun import days_since_j2000
+from orbc.targets import contacts
+from orbc.targets.omm import OmmXml
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _satrecs(model) -> dict[str, Satrec]:
+    content = b"".join(b"".join(chunks) for _, chunks in OmmXml().emit(model))
+    result = {}
+    for fields in sgp4_omm.parse_xml(io.BytesIO(content)):
+        satrec = Satrec()
+        sgp4_omm.initialize(satrec, fields)
+        result[fields["OBJECT_NAME"]] = satrec
+    return result
+
+
+def _skyfield(model, names, satrecs):
+    from skyfield.api import EarthSatellite, Loader, wgs84
+    from skyfield_data import get_skyfield_data_path
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        timescale = Loader(get_skyfield_data_path(), verbose=False).timescale(builtin=True)
+    epoch = model.constellation.epoch.astype("datetime64[ms]").astype(dt.datetime)
+    start = timescale.from_datetime(epoch.replace(tzinfo=dt.UTC))
+    end = timescale.tt_jd(start.tt + model.schedule.horizon_s / 86400.0)
+    stations = [(wgs84.latlon(math.degrees(s.latitude_rad), math.degrees(s.longitude_rad),
+                              elevation_m=s.altitude_m), math.degrees(s.min_elevation_rad))
+                for s in model.ground_stations.values()]
+    satellites = [EarthSatellite.from_satrec(satrecs[name], timescale) for name in names]
+    began = time.perf_counter()
+    events = 0
+    for satellite in satellites:
+        for topos, minimum in stations:
+            _, kinds = satellite.find_events(topos, start, end, altitude_degrees=minimum)
+            events += int(np.count_nonzero(kinds == 0))
+    return time.perf_counter() - began, events
+
+
+def _ours(model, only=None):
+    """Seconds to find the passes of the whole model, or of the satellites `only`."""
+    stations = contacts._stations(model)
+    epoch_days = float(days_since_j2000(model.constellation.epoch))
+    began, count = time.perf_counter(), 0
+    first = 0
+    for name in sorted(model.shells):
+        shell = model.shells[name]
+        columns = contacts.expand(shell)
+        kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m,
+                                                columns.inclination_rad))
+        sgp4 = sgp4_shell(kozai, columns.inclination_rad)
+        raan, anomaly, per_plane = columns.raan_rad, columns.mean_anomaly_rad, shell.per_plane
+        if only is not None:  # the sample alone: each satellite as a plane of its own
+            mine = only[(only >= first) & (only < first + len(columns))] - first
+            raan, anomaly, per_plane = raan[mine], anomaly[mine], 1
+        if len(raan) and sgp4.is_near_earth:
+            count += len(find_passes(sgp4, raan, anomaly, per_plane, stations, epoch_days,
+                                     model.schedule.horizon_s))
+        first += len(columns)
+    return time.perf_counter() - began, count
+
+
+def _synthetic(model, satellites):
+    planes = 100
+    per_plane = max(1, satellites // planes)
+    columns = walker_columns(planes, per_plane, 1, 0.0, 2 * math.pi)
+    radius, inclination = 6378137.0 + 550e3, math.radians(53.0)
+    sgp4 = sgp4_shell(float(kozai_mean_motion_rad_min(radius, inclination)), inclination)
+    stations = contacts._stations(model)
+    began = time.perf_counter()
+    passes = find_passes(sgp4, columns.raan_rad, columns.mean_anomaly_rad, per_plane, stations,
+                         float(days_since_j2000(model.constellation.epoch)),
+                         model.schedule.horizon_s)
+    found = time.perf_counter() - began
+    antennas = [s.antennas for s in model.ground_stations.values()]
+    began = time.perf_counter()
+    result = schedule_antennas(passes.satellite, passes.station, passes.aos_s, passes.los_s,
+                               antennas, model.schedule.min_pass_s,
+                               model.schedule.handover_gap_s, model.schedule.policy)
+    scheduled = time.perf_counter() - began
+    return len(columns.plane), len(passes), found, len(result), scheduled
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("spec", nargs="?", default=str(REPO / "examples" / "conformance.orb"))
+    parser.add_argument("--sample", type=int, default=10)
+    parser.add_argument("--satellites", type=int, default=0)
+    args = parser.parse_args()
+    model = compile_spec(args.spec, feasibility=False).model
+    plan_names = contacts.contact_plan(model).satellite_names
+    sample = np.random.default_rng(1).choice(len(plan_names), min(args.sample, len(plan_names)),
+                                             replace=False)
+    stations = len(model.ground_stations)
+    satrecs = _satrecs(model)
+    sky_s, sky_passes = _skyfield(model, plan_names[sample], satrecs)
+    ours_sample_s, ours_sample = _ours(model, np.sort(sample))
+    ours_all_s, ours_all = _ours(model)
+    pairs = len(sample) * stations
+    print(f"sample: {len(sample)} satellites x {stations} stations, "
+          f"{model.schedule.horizon_s / 3600:g} h")
+    print(f"  skyfield find_events  {sky_s:8.3f} s  {sky_passes:6d} rises  "
+          f"{1e3 * sky_s / pairs:8.2f} ms/pair")
+    print(f"  orbc (sample only)    {ours_sample_s:8.3f} s  {ours_sample:6d} passes "
+          f"{1e3 * ours_sample_s / pairs:8.2f} ms/pair  x{sky_s / ours_sample_s:,.0f}")
+    all_pairs = len(plan_names) * stations
+    print(f"  orbc (all {len(plan_names):,})  {ours_all_s:8.3f} s  {ours_all:6d} passes "
+          f"{1e3 * ours_all_s / all_pairs:8.3f} ms/pair  "
+          f"x{(sky_s / pairs) / (ours_all_s / all_pairs):,.0f} per pair")
+    if args.satellites:
+        total, passes, found, scheduled_count, scheduled = _synthetic(model, args.satellites)
+        print(f"synthetic: {total:,} satellites (550 km, 53 deg, 100 planes) x {stations} "
+              f"stations: {passes:,} passes in {found:.1f} s "
+              f"({1e6 * found / passes:.1f} us/pass); schedule of {scheduled_count:,} "
+              f"contacts in {scheduled:.1f} s")
+        print(f"  skyfield at its sample rate would take ~{(sky_s / pairs) * total * stations:,.0f}"
+              " s")
+
+
+if __name__ == "__main__":
+    main()
