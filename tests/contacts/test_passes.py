@@ -15,7 +15,7 @@ from sgp4.api import SatrecArray
 from skyfield.api import EarthSatellite, wgs84
 
 from orbc.physics.sun import days_since_j2000
-from orbc.physics.visibility import geodetic_up, gmst_rad, station_ecef_m
+from orbc.physics.visibility import geodetic_up, gmst_rad, sin_elevation, station_ecef_m
 from orbc.targets.contacts import Contacts, Schedule, contact_plan
 
 SAMPLE = 10  # satellites drawn from the conformance sample
@@ -195,8 +195,7 @@ def _assert_matches_dense_sgp4(model, satrecs, step_s=20.0):
         station = model.ground_stations[name]
         site = station_ecef_m(station.latitude_rad, station.longitude_rad, station.altitude_m)
         up = geodetic_up(station.latitude_rad, station.longitude_rad)
-        line = fixed - site
-        elevation = np.degrees(np.arcsin(line @ up / np.linalg.norm(line, axis=-1)))
+        elevation = np.degrees(np.arcsin(sin_elevation(fixed, site, up)))
         minimum = math.degrees(station.min_elevation_rad)
         inside = np.zeros(elevation.shape, dtype=bool)
         mine = p.station == s

@@ -88,9 +88,11 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         isinstance(error, UnexpectedToken) and error.token.type == "$END"
     ):
         line, column = _end_position(text)
+        opener = _innermost_open_bracket(error)
         return Diagnostic("unexpected-end", f"the file ends too early; expected {wanted}",
                           Span(file, line, column, line, column + 1),
-                          help="a block opened with `{` is probably not closed with `}`")
+                          help=f"the `{opener}` on line {opener.line} is never closed" if opener
+                          else "a block opened with `{` is probably not closed with `}`")
     token = error.token
     span = Span(file, token.line, token.column, token.end_line or token.line,
                 token.end_column or token.column + 1)
@@ -111,6 +113,15 @@ def _syntax_help(token: lark.Token, expected: set[str]) -> str:
     if token.type == "LBRACE":
         return "a block is written `kind \"label\" { ... }`"
     return "check the line against the language reference in docs/language.md"
+
+
+def _innermost_open_bracket(error: UnexpectedInput) -> lark.Token | None:
+    """The last `{`, `(` or `[` still open when the input ended, from the parser's stack."""
+    parser = getattr(error, "interactive_parser", None)
+    stack = parser.parser_state.value_stack if parser is not None else ()
+    opened = [value for value in stack if isinstance(value, lark.Token)
+              and value.type in ("LBRACE", "LPAR", "LSQB")]
+    return opened[-1] if opened else None
 
 
 def _end_position(text: str) -> tuple[int, int]:

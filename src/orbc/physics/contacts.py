@@ -121,7 +121,7 @@ class _Geometry:
     sin_min_elevation: np.ndarray  # (S,)
     epoch_days: float  # UT1 ≈ UTC days since J2000.0
     half_pass_s: np.ndarray  # (S,) bound on half a pass
-    near_angle_rad: np.ndarray  # (S,) plane screening threshold on δ
+    near_sin: np.ndarray  # (S,) plane screening threshold on |sin δ|
 
     gmst_epoch_rad: float
     gmst_rate_rad_s: float
@@ -190,9 +190,10 @@ def _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days) -> _Geome
     relative_rate = (shell.latitude_argument_rate_rad_s - EARTH_ROTATION_RATE_RAD_S
                      - abs(shell.node_rate_rad_s))
     half_pass = 1.1 * central / relative_rate + 5.0
-    # While a satellite crosses the cone the station turns out of the plane by ≤ δ̇·half pass.
+    # While a satellite crosses the cone, sin δ changes by at most (ω⊕ + |Ω̇|) per second
+    # (the station turns about the pole, the plane's normal about it too).
     drift = EARTH_ROTATION_RATE_RAD_S + abs(shell.node_rate_rad_s)
-    near = central + drift * half_pass + _ANGLE_ALLOWANCE_RAD
+    near = np.sin(np.minimum(central + _ANGLE_ALLOWANCE_RAD, np.pi / 2)) + drift * half_pass
     return _Geometry(shell, raan_rad, mean_anomaly_rad, stations, ecef, stations.up,
                      np.sin(stations.min_elevation_rad), float(epoch_days), half_pass, near,
                      float(gmst_rad(epoch_days)), float(gmst_rate_rad_s(epoch_days)))
@@ -212,7 +213,7 @@ def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
     u_station, sin_delta = station_in_plane_coordinates(inertial[None], raan,
                                                         shell.inclination_rad)  # (C, S, G)
     drift = EARTH_ROTATION_RATE_RAD_S + abs(shell.node_rate_rad_s)
-    threshold = np.sin(np.minimum(geometry.near_angle_rad + drift * step_s, np.pi / 2))
+    threshold = geometry.near_sin + drift * step_s
     near_point = np.abs(sin_delta) <= threshold[None, :, None]
     near_segment = near_point[..., :-1] & near_point[..., 1:]  # (C, S, G−1)
     psi = shell.latitude_argument_rate_rad_s * times - np.unwrap(u_station, axis=-1)
@@ -265,7 +266,7 @@ def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
     delta = sin_delta_flat[row_start[run], grid_left] * (1 - fraction) \
         + sin_delta_flat[row_start[run], grid_right] * fraction
     station = run_station[run]
-    keep = np.abs(delta) <= np.sin(np.minimum(geometry.near_angle_rad[station], np.pi / 2))
+    keep = np.abs(delta) <= geometry.near_sin[station]
     return satellite[pair][keep].astype(np.int64), station[keep].astype(np.int64), centre[keep]
 
 

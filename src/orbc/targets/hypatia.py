@@ -47,10 +47,8 @@ from orbc.targets.isl import shell_links
 FIRST_YEAR, LAST_YEAR = 2000, tle.LAST_TLE_YEAR
 # Hypatia's own grazing altitude for its max ISL length, and orbc's default.
 DEFAULT_GRAZING_ALTITUDE_M = 80e3
-_TLE_LINES = 2 * 70  # two 69-column lines and their newlines, at the end of a record
-_LINE2 = 70  # where line 2 starts in those 140 bytes
-_ECCENTRICITY_LAST_DIGIT = _LINE2 + 32  # columns 27–33 of line 2 hold the eccentricity
-_LINE2_CHECKSUM = _LINE2 + 68
+# pyephem, which satgenpy propagates with, refuses e = 0; Hypatia's own scripts use 1e-7.
+HYPATIA_ECCENTRICITY = "0000001"
 _BATCH = 1 << 16  # links per chunk of isls.txt
 
 
@@ -135,22 +133,12 @@ def _tles(elements: ShellElements, name: str, epoch: str) -> Iterator[bytes]:
     # Catalog numbers id + 1 within the shell, as satgenpy's own generator numbers them.
     numbered = attrs.evolve(elements, first_catalog_number=1)
     width = len(str(max(0, shell.satellites - 1)))
-    first = 0
-    for chunk in tle._shell_chunks(numbered, epoch):
-        records = np.frombuffer(chunk, dtype=np.uint8)
-        count = int(np.count_nonzero(records == ord("\n"))) // 3
-        lines = records.reshape(count, -1)[:, -_TLE_LINES:].copy()
-        if (not (lines[:, 0] == ord("1")).all() or not (lines[:, _LINE2] == ord("2")).all()
-                or not (lines[:, _ECCENTRICITY_LAST_DIGIT] == ord("0")).all()):
-            raise ValueError("unexpected record layout from the tle target")
-        # Eccentricity 0000000 -> 0000001: one more in the digit sum of line 2.
-        lines[:, _ECCENTRICITY_LAST_DIGIT] = ord("1")
-        checksum = lines[:, _LINE2_CHECKSUM] - ord("0")
-        lines[:, _LINE2_CHECKSUM] = (checksum + 1) % 10 + ord("0")
-        ids = np.arange(first, first + count, dtype=np.int64)
-        yield text.compact(text.rows([text.constant(f"{name} "), text.digits(ids, width, text.NUL),
-                                      text.constant("\n"), lines], count))
-        first += count
+    for part in text.batches(shell.satellites, tle.BATCH):
+        count = part.stop - part.start
+        ids = np.arange(part.start, part.stop, dtype=np.int64)
+        yield text.compact(text.rows(
+            [text.constant(f"{name} "), text.digits(ids, width, text.NUL), text.constant("\n"),
+             *tle.two_line_parts(numbered, epoch, part, HYPATIA_ECCENTRICITY)], count))
 
 
 def _isls(model: Model, shell: Shell) -> Iterator[bytes]:

@@ -118,30 +118,36 @@ def _shell_chunks(elements: ShellElements, epoch: str) -> Iterator[bytes]:
     """One shell's three-line sets, BATCH satellites at a time."""
     c = text.constant
     names = text.replace_unrepresentable(elements.names, text.printable_ascii)
-    # Line 1 after the catalog number is the same for every satellite.
-    line1_rest = c(f"U {'':8} {epoch}  .00000000  00000-0  00000-0 0 {ELEMENT_SET_NUMBER:4d}")
-    inclination = text.fixed_point(text.decimal_units([elements.inclination_deg], 4), 3, 4,
-                                   text.SPACE)[0]
-    mean_motion = text.fixed_point(
-        text.decimal_units([elements.mean_motion_rev_per_day], 8), 2, 8, text.SPACE)[0]
-    eccentricity_perigee = c(" 0000000   0.0000 ")
-    revolution = c(f"{0:5d}")
-    catalog = elements.catalog_numbers
-    for part in text.batches(len(catalog), BATCH):
+    for part in text.batches(len(elements.plane), BATCH):
         count = part.stop - part.start
         title = text.text_field(names[part])
         title[title == text.NUL] = text.SPACE
         padding = c(" " * max(0, TITLE_WIDTH - title.shape[1]))
-        number = alpha5(catalog[part])
-        line1 = [c("1 "), number, line1_rest]
-        line2 = [c("2 "), number, c(" "), inclination, c(" "),
-                 text.fixed_point(text.angle_units(elements.raan_deg[part], 4), 3, 4, text.SPACE),
-                 eccentricity_perigee,
-                 text.fixed_point(text.angle_units(elements.mean_anomaly_deg[part], 4), 3, 4,
-                                  text.SPACE),
-                 c(" "), mean_motion, revolution]
-        newline = c("\n")
-        record = [title, padding, newline,
-                  *line1, text.tle_checksum(line1, count), newline,
-                  *line2, text.tle_checksum(line2, count), newline]
+        record = [title, padding, c("\n"), *two_line_parts(elements, epoch, part)]
         yield text.rows(record, count).tobytes()
+
+
+def two_line_parts(elements: ShellElements, epoch: str, part: slice,
+                   eccentricity: str = "0000000") -> list[np.ndarray]:
+    """Lines 1 and 2 (each with its checksum and a newline) of the satellites in `part`,
+    as column parts for `text.rows`. `eccentricity` is the seven digits after the implied
+    decimal point (Hypatia's readers need a non-zero one)."""
+    c = text.constant
+    count = part.stop - part.start
+    number = alpha5(elements.catalog_numbers[part])
+    inclination = text.fixed_point(text.decimal_units([elements.inclination_deg], 4), 3, 4,
+                                   text.SPACE)[0]
+    mean_motion = text.fixed_point(
+        text.decimal_units([elements.mean_motion_rev_per_day], 8), 2, 8, text.SPACE)[0]
+    # Line 1 after the catalog number is the same for every satellite.
+    line1 = [c("1 "), number,
+             c(f"U {'':8} {epoch}  .00000000  00000-0  00000-0 0 {ELEMENT_SET_NUMBER:4d}")]
+    line2 = [c("2 "), number, c(" "), inclination, c(" "),
+             text.fixed_point(text.angle_units(elements.raan_deg[part], 4), 3, 4, text.SPACE),
+             c(f" {eccentricity}   0.0000 "),
+             text.fixed_point(text.angle_units(elements.mean_anomaly_deg[part], 4), 3, 4,
+                              text.SPACE),
+             c(" "), mean_motion, c(f"{0:5d}")]
+    newline = c("\n")
+    return [*line1, text.tle_checksum(line1, count), newline,
+            *line2, text.tle_checksum(line2, count), newline]
