@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import spec  # noqa: E402
+from generate import spec
 
 BEGIN, END = "<!-- bench:run:begin -->", "<!-- bench:run:end -->"
 ORBC = [sys.executable, "-m", "orbc"]
@@ -75,8 +75,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="orbc-bench-"))
     spec_path = work / "bench.orb"
     spec_path.write_text(spec(args.satellites, args.shells, args.stations))
-    rows = [f"{args.satellites:,} satellites in {args.shells} Walker shells with plus-grid ISLs, "
-            f"{args.stations} ground stations; median of {args.repeat} runs; {machine()}.", "",
+    summary = (f"{args.satellites:,} satellites in {args.shells} Walker shells with plus-grid "
+               f"ISLs, {args.stations} ground stations; median of {args.repeat} runs; "
+               f"{machine()}.")
+    rows = [summary, "",
             "| case | wall s (median) | peak MiB | budget s | exit |", "|---|---|---|---|---|"]
     for name, template, budget in CASES:
         runs = []

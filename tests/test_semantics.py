@@ -291,6 +291,16 @@ def test_unexpected_end_points_at_the_last_line_with_text():
         assert (problem.code, problem.span.line) == ("unexpected-end", last)
 
 
+def test_unexpected_end_names_the_unclosed_block(conformance):
+    """Without the `}` of `laser_terminal`, its `{` takes the hardware's `}`: the block left
+    open is `hardware "relay-v2"` on line 7."""
+    text = conformance.read_text().replace("    sensitivity = -38 dBm\n  }\n",
+                                           "    sensitivity = -38 dBm\n")
+    _, (problem,) = parse(text, "t.orb")
+    assert (problem.code, problem.span.line) == ("unexpected-end", text.rstrip().count("\n") + 1)
+    assert problem.help == "the `{` on line 7 is never closed"
+
+
 def test_lines_count_newlines_only():
     """Form feeds and Unicode line separators are not line breaks, for lark nor for the
     renderer, so the caret sits under the right text."""

@@ -26,8 +26,8 @@ import numpy as np
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
-from orbc.targets import text
 from orbc.engine import LOCAL, Engine
+from orbc.targets import text
 from orbc.targets.elements import ShellElements, Slice, epoch_iso, slice_elements, slices
 from orbc.targets.tle import ELEMENT_SET_NUMBER
 

@@ -25,8 +25,8 @@ import numpy as np
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
-from orbc.targets import text
 from orbc.engine import LOCAL, Engine
+from orbc.targets import text
 from orbc.targets.elements import ShellElements, Slice, slice_elements, slices
 
 MAX_CATALOG_NUMBER = 339_999  # Alpha-5 `Z9999`

@@ -7,8 +7,13 @@ C/N − the radio's `required_esn0` (DVB-S2 QPSK 1/2 at QEF, 1.0 dB, by default)
 from __future__ import annotations
 
 from orbc.compiler.checks.context import THIN_DOWNLINK_DB, CheckContext
-from orbc.physics.links import (carrier_to_noise_db, carrier_to_noise_density_db_hz, eirp_dbw,
-                                free_space_path_loss_db, slant_range_m)
+from orbc.physics.links import (
+    carrier_to_noise_db,
+    carrier_to_noise_density_db_hz,
+    eirp_dbw,
+    free_space_path_loss_db,
+    slant_range_m,
+)
 
 
 def check_downlinks(context: CheckContext) -> None:

@@ -15,8 +15,14 @@ from orbc.compiler.columns import expand
 from orbc.compiler.model import LaserTerminal, LinkPolicy, Shell
 from orbc.compiler.topology import LinkSet, grid_links
 from orbc.physics.geometry import max_grazing_range_m
-from orbc.physics.links import (beam_divergence_rad, db_to_ratio, optical_antenna_gain,
-                                optical_received_power_w, pointing_loss, ratio_to_db)
+from orbc.physics.links import (
+    beam_divergence_rad,
+    db_to_ratio,
+    optical_antenna_gain,
+    optical_received_power_w,
+    pointing_loss,
+    ratio_to_db,
+)
 
 
 def optical_margin_db(tx: LaserTerminal, rx: LaserTerminal, distance_m) -> np.ndarray:
@@ -76,8 +82,8 @@ def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
     occluded = int(np.count_nonzero(all_ranges > grazing))
     context.shell_figures(name)["isl"] = {
         "policy": policy.name, "topology": policy.topology,
-        "links": int(len(all_ranges)),
-        "links_by_kind": {kind: int(len(r)) for kind, r in sorted(ranges.items())},
+        "links": len(all_ranges),
+        "links_by_kind": {kind: len(r) for kind, r in sorted(ranges.items())},
         "range_max_km": float(all_ranges.max(initial=0.0)) / 1e3,
         "margin_min_db": float(margins.min()) if len(margins) else None,
         "occluded_links": occluded,

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from orbc.compiler.checks.context import THIN_POWER_FRACTION, CheckContext
 from orbc.compiler.model import Hardware
-from orbc.physics.power import (array_bol_power_w, array_eol_power_w, battery_depth_of_discharge,
-                                required_array_power_w)
+from orbc.physics.power import (
+    array_bol_power_w,
+    array_eol_power_w,
+    battery_depth_of_discharge,
+    required_array_power_w,
+)
 
 SECONDS_PER_YEAR = 365.25 * 86400.0
 
