@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXAMPLE ?= examples/conformance.orb
+EXAMPLE ?= examples/starlink-gen1.orb
 
 .PHONY: demo test lint bench clean
 

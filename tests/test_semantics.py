@@ -12,7 +12,7 @@ from orbc.compiler.columns import expand
 from orbc.compiler.elaborate import elaborate
 from orbc.compiler.evaluate import ClockTime, Evaluator, Instant, Quantity, Sequence, Text, Word
 from orbc.diagnostics import Span, render_human
-from orbc.dsl.loader import load
+from orbc.dsl.loader import decode, load
 from orbc.dsl.parser import parse
 from orbc.units import (
     ANGLE,
@@ -299,6 +299,14 @@ def test_unexpected_end_names_the_unclosed_block(conformance):
     _, (problem,) = parse(text, "t.orb")
     assert (problem.code, problem.span.line) == ("unexpected-end", text.rstrip().count("\n") + 1)
     assert problem.help == "the `{` on line 7 is never closed"
+
+
+def test_not_text_points_at_the_first_bad_byte():
+    _, problem = decode("# ok\n# µµ ".encode() + b"\xff rest\n", "t.orb")
+    assert (problem.code, problem.span.line, problem.span.column) == ("not-text", 2, 6)
+    _, problem = decode(b"# ok\x00\xff", "t.orb")
+    assert (problem.span.line, problem.span.column) == (1, 5)
+    assert decode(b"\xef\xbb\xbfconstellation", "t.orb") == ("constellation", None)
 
 
 def test_lines_count_newlines_only():

@@ -7,6 +7,7 @@ Exit codes: 0 clean (warnings allowed unless --strict), 1 the spec has errors,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import attrs
@@ -69,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # a reader such as `head` went away: stop quietly, as shells expect
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception:  # the last line of defence: a bug in orbc, never the user's fault
         if args.debug:
             raise

@@ -39,6 +39,6 @@ def test_golden(case, root, form, orbc, monkeypatch):
     golden = GOLDEN / f"{Path(case).stem}.{form}.txt"
     if REGENERATE:
         golden.parent.mkdir(exist_ok=True)
-        golden.write_text(out, encoding="utf-8")
+        golden.write_text(out, encoding="utf-8", newline="\n")
     assert golden.exists(), f"no golden {golden.name}; run with ORBC_REGEN_GOLDENS=1"
     assert out == golden.read_text(encoding="utf-8")

@@ -206,6 +206,9 @@ class Evaluator:
                 self.error("division-by-zero", "division by zero", node.right.span)
                 return None
             log = left if left.logarithmic else right
+            if not log.dimension.is_dimensionless:
+                return self._refuse(node, "an absolute level cannot be scaled; only a ratio in "
+                                          "dB can")
             scaled = log.value * plain.value if node.op == "*" else log.value / plain.value
             return Quantity(scaled, log.dimension, True, node.span)
         if not (left.logarithmic and right.logarithmic):

@@ -77,7 +77,8 @@ def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
         bad = error.start if bad < 0 else min(bad, error.start)
     if bad >= 0:
         line = data.count(b"\n", 0, bad) + 1
-        column = bad - (data.rfind(b"\n", 0, bad) + 1) + 1
+        # Columns count characters, as the parser's do; the bytes before `bad` are valid UTF-8.
+        column = len(data[data.rfind(b"\n", 0, bad) + 1:bad].decode("utf-8")) + 1
         return None, Diagnostic(
             "not-text", f"`{file}` is not UTF-8 text (byte 0x{data[bad]:02x} at offset {bad})",
             Span(file, line, column, line, column + 1),
@@ -111,17 +112,17 @@ class _Loader:
         span = statement.path_span
         written = statement.path
         display = os.path.normpath(os.path.join(os.path.dirname(importer_display), written))
+        if os.path.isabs(written):
+            self._escapes(written, span)
+            return
         try:
             target = (importer.parent / written).resolve()
-        except RuntimeError:  # Python < 3.13 reports a symbolic-link loop so
+        except RuntimeError:  # before Python 3.13, how `resolve` reports a symbolic-link loop
             self._error("import-unreadable", f"cannot read `{display}`: a symbolic-link loop",
                         span, None)
             return
-        if os.path.isabs(written) or not target.is_relative_to(self.root_dir):
-            self._error("import-escapes-root",
-                        f"`{written}` is outside the spec's root folder `{self.root_dir.name}/`",
-                        span, "imports must stay inside the folder of the root spec; "
-                              "copy the file into it")
+        if not target.is_relative_to(self.root_dir):
+            self._escapes(written, span)
             return
         if target in stack:
             chain = " -> ".join([p.name for p in stack[stack.index(target):]] + [target.name])
@@ -142,6 +143,12 @@ class _Loader:
                         f"{error.strerror or error}", span, None)
             return
         self.visit(target, display, data, stack)
+
+    def _escapes(self, written: str, span: Span) -> None:
+        self._error("import-escapes-root",
+                    f"`{written}` is outside the spec's root folder `{self.root_dir.name}/`",
+                    span, "imports must stay inside the folder of the root spec; "
+                          "copy the file into it")
 
     def _error(self, code: str, message: str, span: Span, help: str | None) -> None:
         self.spec.diagnostics.append(Diagnostic(code, message, span, help=help))

@@ -98,7 +98,7 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
                 token.end_column or token.column + 1)
     found = _TOKEN_NAMES.get(token.type, f"`{token}`")
     if token.type in ("NAME", "NUMBER", "STRING", "UNIT"):
-        found = f"{_TOKEN_NAMES[token.type]} `{token}`"
+        found = f"{_TOKEN_NAMES[token.type].removeprefix('a ')} `{token}`"
     return Diagnostic("syntax-error", f"unexpected {found}; expected {wanted}", span,
                       help=_syntax_help(token, error.expected or set()), label="unexpected here")
 
