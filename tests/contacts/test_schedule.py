@@ -154,3 +154,14 @@ def test_conformance_contacts_csv(conformance_model):
     assert all(r["aos"] <= r["tca"] <= r["los"] for r in rows)
     assert all(float(r["max_elevation_deg"]) >= 25.0 - 1e-3 for r in rows)
     assert Contacts().check(conformance_model) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(windows(), st.floats(0, 120), st.floats(0, 60))
+def test_dropping_dominated_windows_changes_nothing(data, min_pass, gap):
+    rows, antennas = data
+    args = (rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], antennas, min_pass, gap,
+            "max_contact_time")
+    pruned, full = schedule_antennas(*args), schedule_antennas(*args, prune=False)
+    for field in ("window", "station", "antenna", "satellite", "start_s", "end_s"):
+        np.testing.assert_array_equal(getattr(pruned, field), getattr(full, field))

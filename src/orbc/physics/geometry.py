@@ -128,3 +128,48 @@ def _positions_at(orbit, time_s):
     a, inc, raan, mean_anomaly0 = orbit
     mean_anomaly = np.asarray(mean_anomaly0) + mean_motion_rad_s(a) * np.asarray(time_s)
     return circular_positions_eci(a, inc, raan, mean_anomaly)
+
+
+def nearest_on_circular_planes(points_m, time_s, radius_m, inclination_rad, raan0_rad,
+                               node_rate_rad_s, first_anomaly0_rad, mean_motion_rad_s, per_plane,
+                               chunk_elements=1 << 22):
+    """The satellite of a Walker-like shell with the largest dot product r_p·r_sat, per point.
+
+    The shell is planes of `per_plane` satellites evenly spaced on circles of
+    `radius_m` at one inclination. At time t plane j has node
+    raan0_rad[j] + node_rate·t and its slot 0 sits at argument of latitude
+    first_anomaly0_rad[j] + mean_motion·t. Point i is taken at `time_s[i]`
+    (a scalar broadcasts). For equal-radius satellites the largest dot product
+    is the nearest satellite; in a plane it is the slot whose phase is closest to
+    the point's projected angle, so each (point, plane) costs O(1), not
+    O(per_plane). `points_m` has shape (N, 3); returns (plane (N,), slot (N,),
+    dot (N,) in m²), ties to the lower plane. Work goes in chunks of about
+    `chunk_elements` (point × plane) values.
+    """
+    points = np.asarray(points_m, dtype=float).reshape(-1, 3)
+    times = np.broadcast_to(np.asarray(time_s, dtype=float), (len(points),))
+    raan0 = np.asarray(raan0_rad, dtype=float)[None, :]
+    anomaly0 = np.asarray(first_anomaly0_rad, dtype=float)[None, :]
+    cos_i, sin_i = np.cos(inclination_rad), np.sin(inclination_rad)
+    spacing = 2.0 * np.pi / per_plane
+    plane = np.empty(len(points), np.int64)
+    slot = np.empty(len(points), np.int64)
+    dot = np.empty(len(points))
+    rows = max(1, chunk_elements // raan0.shape[1])
+    for start in range(0, len(points), rows):
+        part = slice(start, start + rows)
+        p, t = points[part, :, None], times[part, None]
+        raan = raan0 + node_rate_rad_s * t
+        cos_raan, sin_raan = np.cos(raan), np.sin(raan)
+        # Coordinates of each point in each plane's basis (node direction, in-plane normal).
+        x = p[:, 0] * cos_raan + p[:, 1] * sin_raan
+        y = (-p[:, 0] * sin_raan + p[:, 1] * cos_raan) * cos_i + p[:, 2] * sin_i
+        phase = np.mod(np.arctan2(y, x) - anomaly0 - mean_motion_rad_s * t, 2.0 * np.pi)
+        nearest_slot = np.mod(np.rint(phase / spacing), per_plane)
+        best = radius_m * np.hypot(x, y) * np.cos(phase - nearest_slot * spacing)
+        j = np.argmax(best, axis=1)
+        k = np.arange(len(j))
+        plane[part] = j
+        slot[part] = nearest_slot[k, j].astype(np.int64)
+        dot[part] = best[k, j]
+    return plane, slot, dot

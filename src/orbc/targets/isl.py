@@ -18,7 +18,6 @@ per shell.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Iterator
 from functools import partial
 
@@ -27,15 +26,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from orbc.compiler.checks.isl import optical_margin_db, range_for_margin_m
+from orbc.compiler.checks.isl import optical_margin_db
+from orbc.compiler.checks.relay import relay_range_limit_m
 from orbc.compiler.columns import ShellColumns, expand, satellite_names
 from orbc.compiler.model import LinkPolicy, Model, Shell
 from orbc.compiler.topology import grid_links
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
-from orbc.physics.geometry import circular_positions_eci, max_grazing_range_m
-
-_CHUNK_ELEMENTS = 1 << 22  # (user × relay) dot products per chunk
+from orbc.physics.geometry import circular_positions_eci, nearest_on_circular_planes
 
 SCHEMA = pa.schema([
     ("a", pa.string()), ("b", pa.string()), ("kind", pa.string()), ("policy", pa.string()),
@@ -92,69 +90,36 @@ def _grid(model: Model, shell: Shell, policy: LinkPolicy) -> ShellLinks:
                       ranges, margin)
 
 
-def relay_range_limit_m(model: Model, shell: Shell,
-                        policy: LinkPolicy) -> tuple[float, float | None]:
-    """The usable range of relay links from `shell` (m) and the margin at it (dB, or None).
-
-    The shortest of the policy's `max_range`, the grazing line of sight and,
-    with laser terminals at both ends, the range at which the weaker direction
-    closes with `min_margin` (as `orbc.compiler.checks.relay` judges them).
-    """
-    relay = model.shells[policy.relay]
-    grazing = float(max_grazing_range_m(shell.altitude_m, relay.altitude_m,
-                                        policy.min_grazing_altitude_m))
-    limit = min(grazing, policy.max_range_m or math.inf)
-    mine = model.hardware[shell.hardware].laser_terminal
-    theirs = model.hardware[relay.hardware].laser_terminal
-    if mine is None or theirs is None:
-        return limit, None
-    limit = min(limit, range_for_margin_m(mine, theirs, policy.min_margin_db),
-                range_for_margin_m(theirs, mine, policy.min_margin_db))
-    margin = min(float(optical_margin_db(mine, theirs, limit)),
-                 float(optical_margin_db(theirs, mine, limit)))
-    return limit, margin
-
-
 def _relay(model: Model, shell: Shell, policy: LinkPolicy) -> ShellLinks:
     relay = model.shells[policy.relay]
     limit, margin = relay_range_limit_m(model, shell, policy)
     users, relays = expand(shell), expand(relay)
-    a, b = nearest_at_epoch(users, relays, limit)
+    a, b = nearest_at_epoch(users, relays, relay, limit)
     count = len(a)
     return ShellLinks(shell.name, relay.name, policy.name, np.full(count, "relay"), a, b,
                       np.full(count, limit), None if margin is None else np.full(count, margin))
 
 
-def epoch_positions_m(columns: ShellColumns) -> np.ndarray:
-    """ECI positions (T, 3) of a shell's satellites at epoch, metres."""
-    return circular_positions_eci(columns.semi_major_axis_m, columns.inclination_rad,
-                                  columns.raan_rad, columns.mean_anomaly_rad)
-
-
-def nearest_at_epoch(users: ShellColumns, relays: ShellColumns,
+def nearest_at_epoch(users: ShellColumns, relays: ShellColumns, relay: Shell,
                      limit_m: float) -> tuple[np.ndarray, np.ndarray]:
     """For each user satellite, the nearest relay at epoch if it is within `limit_m`.
 
-    Each shell flies one radius, so range falls as the dot product r_u·r_r
-    rises: the nearest relay is the largest dot product and it is in range
-    when that is ≥ (r_u² + r_r² − limit²)/2. One matrix product per chunk of
-    users. Returns (user rows, relay rows), users ascending; users without a
-    relay in range are left out. Ties go to the lower relay row.
+    Each shell flies one radius, so the nearest relay has the largest dot product
+    r_u·r_r, found plane by plane (`nearest_on_circular_planes`); it is in range
+    when that is ≥ (r_u² + r_r² − limit²)/2. Returns (user rows, relay rows),
+    users ascending; users without a relay in range are left out.
     """
     if len(users) == 0 or len(relays) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    mine, theirs = epoch_positions_m(users), epoch_positions_m(relays)
+    points = circular_positions_eci(users.semi_major_axis_m, users.inclination_rad,
+                                    users.raan_rad, users.mean_anomaly_rad)
+    first = np.arange(0, len(relays), relay.per_plane)
+    plane, slot, dot = nearest_on_circular_planes(
+        points, 0.0, relays.semi_major_axis_m, relays.inclination_rad, relays.raan_rad[first],
+        0.0, relays.mean_anomaly_rad[first], 0.0, relay.per_plane)
     threshold = 0.5 * (users.semi_major_axis_m**2 + relays.semi_major_axis_m**2 - limit_m**2)
-    best = np.empty(len(users), np.int64)
-    in_range = np.empty(len(users), bool)
-    step = max(1, _CHUNK_ELEMENTS // len(relays))
-    for start in range(0, len(users), step):
-        dots = mine[start:start + step] @ theirs.T
-        nearest = np.argmax(dots, axis=1)
-        best[start:start + step] = nearest
-        in_range[start:start + step] = dots[np.arange(len(dots)), nearest] >= threshold
-    rows = np.flatnonzero(in_range)
-    return rows.astype(np.int64), best[rows]
+    rows = np.flatnonzero(dot >= threshold)
+    return rows.astype(np.int64), plane[rows] * relay.per_plane + slot[rows]
 
 
 def link_table(model: Model, links: ShellLinks) -> pa.Table:

@@ -1,13 +1,16 @@
 """Links from a shell to a relay shell (`topology = nearest`): availability over time.
 
 A satellite has a relay link at an instant when some satellite of the relay
-shell is within the policy's `max_range`, the line of sight clears
-`min_grazing_altitude`, and the optical link closes with `min_margin`.
+shell is within the usable range: the policy's `max_range`, the range at which
+the line of sight dips below `min_grazing_altitude`, and the range at which the
+optical link still closes with `min_margin`, whichever is shortest.
 Availability is the fraction of instants with a link. The two shells' nodes
 drift apart under J2, so the instants are spread over one cycle of that
 relative drift (capped at the mission life), on an irregular grid that does
 not alias with the orbital periods. A sample of the user shell's satellites,
-spread over its planes and slots, stands for the shell.
+spread over its planes and slots, stands for the shell; the relay shell is
+searched plane by plane in O(1) per plane (`nearest_on_circular_planes`), so
+the cost does not grow with its satellites per plane.
 """
 
 from __future__ import annotations
@@ -19,14 +22,35 @@ import numpy as np
 from orbc.compiler.checks.context import CheckContext
 from orbc.compiler.checks.isl import optical_margin_db, range_for_margin_m
 from orbc.compiler.columns import ShellColumns, expand
-from orbc.compiler.model import LinkPolicy, Shell
-from orbc.constants import EARTH_RADIUS_M
-from orbc.physics.geometry import circular_positions_eci, max_grazing_range_m
+from orbc.compiler.model import LinkPolicy, Model, Shell
+from orbc.physics.geometry import (
+    circular_positions_eci,
+    max_grazing_range_m,
+    nearest_on_circular_planes,
+)
 from orbc.physics.orbits import mean_motion_rad_s, nodal_precession_rate_rad_s
 
 INSTANTS = 2048
 SAMPLED_SATELLITES = 48
-_CHUNK_ELEMENTS = 1 << 22  # (user × relay × instants) values per chunk
+
+
+def relay_range_limit_m(model: Model, shell: Shell,
+                        policy: LinkPolicy) -> tuple[float, float | None]:
+    """The usable range of relay links from `shell` (m) and the margin at it (dB, or None
+    when either end has no laser terminal)."""
+    relay = model.shells[policy.relay]
+    grazing = float(max_grazing_range_m(shell.altitude_m, relay.altitude_m,
+                                        policy.min_grazing_altitude_m))
+    limit = min(grazing, policy.max_range_m or math.inf)
+    mine = model.hardware[shell.hardware].laser_terminal
+    theirs = model.hardware[relay.hardware].laser_terminal
+    if mine is None or theirs is None:
+        return limit, None
+    limit = min(limit, range_for_margin_m(mine, theirs, policy.min_margin_db),
+                range_for_margin_m(theirs, mine, policy.min_margin_db))
+    margin = min(float(optical_margin_db(mine, theirs, limit)),
+                 float(optical_margin_db(theirs, mine, limit)))
+    return limit, margin
 
 
 def check_relays(context: CheckContext) -> None:
@@ -36,20 +60,14 @@ def check_relays(context: CheckContext) -> None:
         if policy is None or policy.topology != "nearest" or policy.relay not in model.shells:
             continue
         relay = model.shells[policy.relay]
-        mine = model.hardware[shell.hardware].laser_terminal
-        theirs = model.hardware[relay.hardware].laser_terminal
-        if mine is None or theirs is None:
+        limit, margin_at_limit = relay_range_limit_m(model, shell, policy)
+        if margin_at_limit is None:
             context.report("no-laser-terminal", f'relay links from shell "{name}" to "{relay.name}" '
                            "need a laser_terminal on both hardware", shell.spans.get("isl"),
                            "add a `laser_terminal { … }` to the hardware")
             continue
-        closing = min(range_for_margin_m(mine, theirs, policy.min_margin_db),
-                      range_for_margin_m(theirs, mine, policy.min_margin_db))
-        limit = min(closing, policy.max_range_m or math.inf)
-        per_satellite = _availability(shell, relay, policy, limit, context.model.constellation)
+        per_satellite = _availability(shell, relay, limit, context.model.constellation)
         mean, worst = float(per_satellite.mean()), float(per_satellite.min())
-        margin_at_limit = float(min(optical_margin_db(mine, theirs, limit),
-                                    optical_margin_db(theirs, mine, limit)))
         context.shell_figures(name)["relay"] = {
             "policy": policy.name, "relay_shell": relay.name, "links": shell.satellites,
             "availability": mean, "availability_min": worst,
@@ -66,32 +84,25 @@ def check_relays(context: CheckContext) -> None:
                            "min_availability")
 
 
-def _availability(shell: Shell, relay: Shell, policy: LinkPolicy, limit_m: float,
-                  constellation) -> np.ndarray:
-    """Fraction of instants with a usable relay, per sampled satellite of `shell`.
+def _availability(shell: Shell, relay: Shell, limit_m: float, constellation) -> np.ndarray:
+    """Fraction of instants with a relay within `limit_m`, per sampled satellite of `shell`.
 
-    Both satellites fly circles, so range and line of sight depend only on the
-    dot product of their positions: a relay is usable when r_a·r_b ≥ the larger
-    of the dot products at `limit_m` and at the grazing range. One batched
-    matrix product per chunk of instants does the work.
+    Both satellites fly circles, so range depends only on the dot product of
+    their positions: a relay is in range when r_a·r_b ≥ (r_a² + r_b² − limit²)/2.
     """
     mine, theirs = expand(shell), expand(relay)
     chosen = np.unique(np.linspace(0, len(mine) - 1, min(SAMPLED_SATELLITES, len(mine)))
                        .round().astype(np.int64))
     times = _instants(mine, theirs, constellation.mission_life_s)
     r_a, r_b = mine.semi_major_axis_m, theirs.semi_major_axis_m
-    grazing = float(max_grazing_range_m(r_a - EARTH_RADIUS_M, r_b - EARTH_RADIUS_M,
-                                        policy.min_grazing_altitude_m))
-    threshold = 0.5 * (r_a**2 + r_b**2 - min(limit_m, grazing) ** 2)
-    linked = np.zeros((len(chosen), len(times)), dtype=bool)
-    step = max(1, _CHUNK_ELEMENTS // max(1, len(chosen) * len(theirs)))
-    for start in range(0, len(times), step):
-        t = times[start:start + step]
-        a = _positions(mine, chosen, t).transpose(1, 0, 2)  # (time, user, 3)
-        b = _positions(theirs, np.arange(len(theirs)), t).transpose(1, 2, 0)  # (time, 3, relay)
-        best = np.matmul(a, b).max(axis=2)  # (time, user)
-        linked[:, start:start + step] = (best >= threshold).T
-    return linked.mean(axis=1)
+    threshold = 0.5 * (r_a**2 + r_b**2 - limit_m**2)
+    points = _positions(mine, chosen, times)  # (user, time, 3)
+    first = np.arange(0, len(theirs), relay.per_plane)  # slot 0 of each plane
+    _, _, best = nearest_on_circular_planes(
+        points, np.broadcast_to(times, points.shape[:2]).ravel(), r_b, theirs.inclination_rad,
+        theirs.raan_rad[first], _node_rate(theirs), theirs.mean_anomaly_rad[first],
+        float(mean_motion_rad_s(r_b)), relay.per_plane)
+    return (best.reshape(points.shape[:2]) >= threshold).mean(axis=1)
 
 
 def _instants(mine: ShellColumns, theirs: ShellColumns, life_s: float) -> np.ndarray:
