@@ -111,6 +111,8 @@ _register("semantic", {
     "invalid-phasing": """Walker phasing F must lie in 0 … P−1 for P planes.""",
     "too-many-satellites": """The constellation exceeds the limit orbc accepts (10,000,000
         satellites), which almost always means a typo in a count.""",
+    "extends-not-allowed": """Only `hardware` blocks take `extends`; shells, policies and
+        stations are written out in full.""",
     "unused-block": """A hardware or link policy block that no shell uses.""",
     "relay-is-self": """A link policy's relay shell is the shell that uses the policy.""",
 })

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orbc.compiler.schedule import schedule_antennas, upper_bound_s
+from orbc.compiler.schedule import dominated_windows, schedule_antennas, upper_bound_s
 from orbc.targets.contacts import Contacts, Schedule, antenna_schedule, contact_plan
 
 
@@ -165,3 +165,42 @@ def test_dropping_dominated_windows_changes_nothing(data, min_pass, gap):
     pruned, full = schedule_antennas(*args), schedule_antennas(*args, prune=False)
     for field in ("window", "station", "antenna", "satellite", "start_s", "end_s"):
         np.testing.assert_array_equal(getattr(pruned, field), getattr(full, field))
+
+
+@st.composite
+def crowded_windows(draw):
+    """Many satellites in view of few antennas: the case the pruning is for."""
+    stations = draw(st.integers(1, 2))
+    antennas = draw(st.lists(st.integers(1, 3), min_size=stations, max_size=stations))
+    count = draw(st.integers(5, 60))
+    station = draw(st.lists(st.integers(0, stations - 1), min_size=count, max_size=count))
+    aos = draw(st.lists(st.floats(0, 1800), min_size=count, max_size=count))
+    length = draw(st.lists(st.floats(30, 900), min_size=count, max_size=count))
+    rows = np.column_stack([np.arange(count), station, aos, np.add(aos, length)])
+    return rows.astype(float), antennas
+
+
+@settings(max_examples=200, deadline=None)
+@given(crowded_windows(), st.floats(0, 120), st.floats(0, 60))
+def test_dropping_dominated_windows_changes_nothing_when_crowded(data, min_pass, gap):
+    rows, antennas = data
+    args = (rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], antennas, min_pass, gap,
+            "max_contact_time")
+    pruned, full = schedule_antennas(*args), schedule_antennas(*args, prune=False)
+    for field in ("window", "station", "antenna", "satellite", "start_s", "end_s"):
+        np.testing.assert_array_equal(getattr(pruned, field), getattr(full, field))
+    _check_invariants(rows, antennas, min_pass, gap, pruned)
+
+
+def test_pruning_drops_most_windows_when_crowded():
+    rng = np.random.default_rng(3)
+    aos = rng.uniform(0, 86400, 20000)
+    los = aos + rng.uniform(60, 600, 20000)
+    station = np.zeros(20000, dtype=int)
+    dominated = dominated_windows(station, aos, los, [4])
+    assert dominated.mean() > 0.9
+    full = schedule_antennas(np.arange(20000), station, aos, los, [4], 60.0, 10.0,
+                             "max_contact_time", prune=False)
+    pruned = schedule_antennas(np.arange(20000), station, aos, los, [4], 60.0, 10.0,
+                               "max_contact_time")
+    np.testing.assert_array_equal(pruned.window, full.window)

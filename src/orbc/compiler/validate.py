@@ -83,7 +83,7 @@ class Validator:
             self.error("missing-label", f"`{node.kind}` takes no label", node.label_span,
                        help=f"write `{node.kind} {{ ... }}`")
         if node.parent is not None and not spec.extendable:
-            self.error("syntax-error", f"`{node.kind}` blocks cannot use `extends`",
+            self.error("extends-not-allowed", f"`{node.kind}` blocks cannot use `extends`",
                        node.parent_span, help="only `hardware` blocks extend others")
         raw = RawBlock(node.kind, node.label, node.parent if spec.extendable else None,
                        node.head_span, node.parent_span)
