@@ -187,3 +187,14 @@ def test_process_exit_codes(tmp_path, conformance):
     assert missing.returncode == 2 and missing.stdout == ""
     for result in (clean, broken, garbage, missing):
         assert "Traceback" not in result.stderr
+
+
+def test_explain_defaults_lists_every_overridable_assumption(capsys):
+    assert main(["explain", "defaults"]) == 0
+    out = capsys.readouterr().out
+    for name, value in [("laser_terminal.losses", "3 dB"),
+                        ("laser_terminal.aperture_efficiency", "80 %"),
+                        ("radiator.absorptivity", "9 %"), ("radiator.faces", "2"),
+                        ("solar_array.packing", "90 %")]:
+        line = next(line for line in out.splitlines() if name in line)
+        assert value in line

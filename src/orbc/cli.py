@@ -53,8 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="no progress bar")
 
     commands.add_parser("targets", help="list the build targets")
-    explain = commands.add_parser("explain", help="explain a diagnostic code")
-    explain.add_argument("code")
+    explain = commands.add_parser("explain", help="explain a diagnostic code, or `defaults`")
+    explain.add_argument("code", help="a diagnostic code such as unit-mismatch, or `defaults`")
     for sub in (check, build, explain):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help=argparse.SUPPRESS)
@@ -168,6 +168,16 @@ def cmd_targets(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    if args.code == "defaults":
+        from orbc.compiler.schema import defaults
+
+        print("Values orbc assumes when a spec leaves them out (each can be set in the spec):\n")
+        for name, value, why in defaults():
+            print(f"  {name:48} {value:12} {why}".rstrip())
+        print("\nThe models behind the checks, with their fixed assumptions: `orbc explain` "
+              "power-deficit, battery-depth-exceeded, thermal-deficit, isl-margin, "
+              "relay-availability, downlink-margin.")
+        return EXIT_OK
     code = CODES.get(args.code)
     if code is None:
         raise UsageError(f"no diagnostic code `{args.code}`; codes look like `unit-mismatch`")

@@ -41,6 +41,21 @@ class Attr:
     example: str = ""
     doc: str = ""
 
+    def format(self, number: float) -> str:
+        """An SI number in the unit of the example (`km` for `550 km`), for messages."""
+        if self.kind == "fraction":
+            return f"{number * 100:g} %"
+        if self.kind == "count" or self.dimension is None:
+            return f"{number:g}"
+        if self.logarithmic:
+            return f"{number:g} dB"
+        unit_text = self.example.split()[-1] if " " in self.example else ""
+        try:
+            unit = u.parse_unit(unit_text)
+        except ValueError:
+            return f"{number:g} (SI)"
+        return f"{number / unit.factor:g} {unit_text}"
+
 
 @attrs.frozen
 class BlockSpec:
@@ -228,3 +243,18 @@ TOP_LEVEL: dict[str, BlockSpec] = {
     "constellation": CONSTELLATION, "hardware": HARDWARE, "shell": SHELL,
     "link_policy": LINK_POLICY, "ground_station": GROUND_STATION, "schedule": SCHEDULE,
 }
+
+
+def defaults(blocks: dict[str, BlockSpec] = TOP_LEVEL, prefix: str = "") -> list[tuple[str, str, str]]:
+    """Every attribute the compiler fills in when a spec leaves it out:
+    (block.attribute, default as written, why), for `orbc explain defaults`."""
+    found = []
+    for kind, spec in blocks.items():
+        for name, attr in spec.attrs.items():
+            if attr.default is None or attr.required:
+                continue
+            value = (str(attr.default).lower() if attr.kind in ("bool", "keyword")
+                     else attr.format(attr.default))
+            found.append((f"{prefix}{kind}.{name}", value, attr.doc))
+        found += defaults(spec.blocks, f"{prefix}{kind}.")
+    return found

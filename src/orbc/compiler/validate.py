@@ -30,7 +30,7 @@ from orbc.compiler.evaluate import (
 )
 from orbc.diagnostics import Diagnostic, Span, closest, did_you_mean, source_lines
 from orbc.dsl import ast
-from orbc.units import ANGLE, LENGTH, parse_unit
+from orbc.units import ANGLE, LENGTH
 
 
 @attrs.frozen
@@ -190,10 +190,10 @@ class Validator:
         high_bad = attr.high is not None and number > attr.high
         if not (low_bad or high_bad):
             return True
-        low = "—" if attr.low is None else _show(attr, attr.low)
-        high = "∞" if attr.high is None else _show(attr, attr.high)
+        low = "—" if attr.low is None else attr.format(attr.low)
+        high = "∞" if attr.high is None else attr.format(attr.high)
         bound = f"{'(' if attr.low_open else '['}{low}, {high}]"
-        self.error("out-of-range", f"`{name}` = {_show(attr, number)} is outside {bound}", span,
+        self.error("out-of-range", f"`{name}` = {attr.format(number)} is outside {bound}", span,
                    help=_range_help(attr), label="out of range")
         return False
 
@@ -300,22 +300,6 @@ class Validator:
 
 def _options(keywords: tuple[str, ...]) -> str:
     return ", ".join(f"`{k}`" for k in keywords)
-
-
-def _show(attr: schema.Attr, number: float) -> str:
-    """A number in the unit of the attribute's example (`km` for `550 km`), for messages."""
-    if attr.kind == "fraction":
-        return f"{number * 100:g} %"
-    if attr.kind == "count" or attr.dimension is None:
-        return f"{number:g}"
-    if attr.logarithmic:
-        return f"{number:g} dB"
-    unit_text = attr.example.split()[-1] if " " in attr.example else ""
-    try:
-        unit = parse_unit(unit_text)
-    except ValueError:
-        return f"{number:g} (SI)"
-    return f"{number / unit.factor:g} {unit_text}"
 
 
 def _range_help(attr: schema.Attr) -> str:
