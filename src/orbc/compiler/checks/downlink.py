@@ -47,7 +47,7 @@ def check_downlinks(context: CheckContext) -> None:
                        f"{margin:.1f} dB margin at {distance / 1e3:,.0f} km (minimum elevation)")
             if margin < 0:
                 context.report("downlink-margin", message, radio.spans.get("power"),
-                               f"raise the power ×{10 ** (-margin / 10):.2f}, the antenna gain, "
+                               f"raise the power ×{10 ** (-margin / 10):.3g}, the antenna gain, "
                                "or the station's G/T; or narrow the bandwidth")
             elif margin < THIN_DOWNLINK_DB:
                 context.report("downlink-margin-thin", message, radio.spans.get("power"),

@@ -115,7 +115,7 @@ def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
     short = policy.min_margin_db - worst
     if short > 0:
         context.report("isl-margin", message, terminal.spans.get("power"),
-                       f"raise the laser power ×{10 ** (short / 10):.2f} (to "
+                       f"raise the laser power ×{10 ** (short / 10):.3g} (to "
                        f"{terminal.power_w * 10 ** (short / 10):.3g} W), or the aperture, or "
                        "lower min_margin")
     elif short > -THIN_LINK_DB:
