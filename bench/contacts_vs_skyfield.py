@@ -25,6 +25,7 @@ import numpy as np
 from sgp4 import omm as sgp4_omm
 from sgp4.api import Satrec
 
+from orbc.compiler.columns import expand
 from orbc.compiler.pipeline import compile_spec
 from orbc.compiler.schedule import schedule_antennas
 from orbc.physics.contacts import find_passes
@@ -72,13 +73,13 @@ def _skyfield(model, names, satrecs):
 
 def _ours(model, only=None):
     """Seconds to find the passes of the whole model, or of the satellites `only`."""
-    stations = contacts._stations(model)
+    stations = contacts.model_stations(model)
     epoch_days = float(days_since_j2000(model.constellation.epoch))
     began, count = time.perf_counter(), 0
     first = 0
     for name in sorted(model.shells):
         shell = model.shells[name]
-        columns = contacts.expand(shell)
+        columns = expand(shell)
         kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m,
                                                 columns.inclination_rad))
         sgp4 = sgp4_shell(kozai, columns.inclination_rad)
@@ -99,7 +100,7 @@ def _synthetic(model, satellites):
     columns = walker_columns(planes, per_plane, 1, 0.0, 2 * math.pi)
     radius, inclination = 6378137.0 + 550e3, math.radians(53.0)
     sgp4 = sgp4_shell(float(kozai_mean_motion_rad_min(radius, inclination)), inclination)
-    stations = contacts._stations(model)
+    stations = contacts.model_stations(model)
     began = time.perf_counter()
     passes = find_passes(sgp4, columns.raan_rad, columns.mean_anomaly_rad, per_plane, stations,
                          float(days_since_j2000(model.constellation.epoch)),

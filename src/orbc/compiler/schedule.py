@@ -34,6 +34,8 @@ import attrs
 import numpy as np
 
 POLICIES = ("max_contact_time", "fair")
+_DOMINANCE_BIN = 32  # windows per bin of `dominated_windows`, at least
+_DOMINANCE_STEPS = 20_000  # bins per station, at most
 
 
 @attrs.frozen
@@ -53,66 +55,90 @@ class AntennaSchedule:
         return len(self.window)
 
 
-def upper_bound_s(station, aos_s, los_s, antennas) -> np.ndarray:
-    """Per station ∫ min(antennas, number of windows open at t) dt, seconds; shape (stations,)."""
+def _by_station_then_aos(station, aos_s, stations: int):
+    """Window indices sorted by (station, AOS), and where each station's run starts:
+    order[first[s]:first[s + 1]] are station s's windows. A stable radix sort on the
+    small station numbers, then one sort per station (much faster than `lexsort`)."""
+    order = np.argsort(station.astype(np.int16 if stations < 2**15 else np.int64), kind="stable")
+    first = np.concatenate([[0], np.cumsum(np.bincount(station, minlength=stations))])
+    for s in range(stations):
+        mine = order[first[s]:first[s + 1]]
+        order[first[s]:first[s + 1]] = mine[np.argsort(aos_s[mine], kind="stable")]
+    return order, first
+
+
+def upper_bound_s(station, aos_s, los_s, antennas, grouping=None) -> np.ndarray:
+    """Per station ∫ min(antennas, number of windows open at t) dt, seconds; shape (stations,).
+
+    ``grouping`` is `_by_station_then_aos` of the windows, if already at hand.
+    """
     antennas = np.asarray(antennas, dtype=np.int64)
     station = np.asarray(station, dtype=np.int64)
+    aos_s, los_s = np.asarray(aos_s, dtype=float), np.asarray(los_s, dtype=float)
     bound = np.zeros(len(antennas))
-    if len(station) == 0:
-        return bound
-    time = np.concatenate([aos_s, los_s])
-    where = np.concatenate([station, station])
-    step = np.concatenate([np.ones(len(station)), -np.ones(len(station))])
-    order = np.lexsort((step, time, where))  # closings before openings at equal times
-    time, where, step = time[order], where[order], step[order]
-    open_count = np.cumsum(step)  # valid per station: each station's steps sum to zero
-    duration = np.diff(time)
-    same = where[1:] == where[:-1]
-    active = np.minimum(open_count[:-1], antennas[where[:-1]])
-    np.add.at(bound, where[:-1][same], (active * duration)[same])
+    order, first = grouping or _by_station_then_aos(station, aos_s, len(antennas))
+    for s in range(len(antennas)):  # one step per station
+        mine = order[first[s]:first[s + 1]]
+        if len(mine) == 0:
+            continue
+        # Closings first, so that at equal times they count before openings; both halves
+        # are sorted, so the stable sort is a linear merge.
+        times = np.concatenate([np.sort(los_s[mine]), aos_s[mine]])
+        step = np.concatenate([np.full(len(mine), -1, np.int64), np.ones(len(mine), np.int64)])
+        merge = np.argsort(times, kind="stable")
+        times, open_count = times[merge], np.cumsum(step[merge])
+        # windows open on [times[j], times[j+1])
+        bound[s] = np.sum(np.minimum(open_count[:-1], antennas[s]) * np.diff(times))
     return bound
 
 
-def dominated_windows(station, aos_s, los_s, antennas, bin_s: float = 60.0) -> np.ndarray:
+def dominated_windows(station, aos_s, los_s, antennas, bin_size: int | None = None,
+                      grouping=None) -> np.ndarray:
     """Windows that `max_contact_time` can never choose (boolean mask).
 
     A window w is dominated when at least k = antennas windows of its station
-    start before it (in an earlier `bin_s` bin, a sufficient condition that
-    keeps this vectorised) and end strictly after it. Whenever an antenna falls
-    free while w is usable, each of those k is either unused — and preferred,
-    ending later — or running on another antenna until after w ends; k busy
-    antennas plus the free one would be k + 1. Dropping such windows leaves the
-    schedule unchanged (a property test checks it) and, under heavy load (many
-    more satellites in view than antennas), removes almost all of them.
+    start before it and end strictly after it. Whenever an antenna falls free
+    while w is usable, each of those k is either unused — and preferred, ending
+    later — or running on another antenna until after w ends; k busy antennas
+    plus the free one would be k + 1. Dropping such windows leaves the schedule
+    unchanged (a property test checks it) and, under heavy load (many more
+    satellites in view than antennas), removes most of them.
+
+    "Start before" is taken as "in an earlier bin of `bin_size` windows in AOS
+    order" (a sufficient condition): each bin's k latest ends come from one
+    `np.partition`, and the running k latest ends take one small step per bin.
+    By default bins hold 32 windows, more where a station has over 640,000
+    windows, so that no station takes more than 20,000 steps. ``grouping`` is
+    `_by_station_then_aos` of the windows, if already at hand.
     """
     station = np.asarray(station, dtype=np.int64)
-    count = len(station)
-    result = np.zeros(count, dtype=bool)
-    if count == 0:
-        return result
+    aos_s, los_s = np.asarray(aos_s, dtype=float), np.asarray(los_s, dtype=float)
     antennas = np.asarray(antennas, dtype=np.int64)
-    bins = np.floor((aos_s - aos_s.min()) / bin_s).astype(np.int64)
-    order = np.lexsort((-los_s, bins, station))
-    s_sorted, b_sorted, l_sorted = station[order], bins[order], los_s[order]
-    new_group = np.ones(count, dtype=bool)
-    new_group[1:] = (s_sorted[1:] != s_sorted[:-1]) | (b_sorted[1:] != b_sorted[:-1])
-    group = np.cumsum(new_group) - 1
-    starts = np.nonzero(new_group)[0]
-    rank = np.arange(count) - starts[group]
-    top = rank < antennas[s_sorted]  # each bin's k latest-ending windows
-    top_group, top_los = group[top], l_sorted[top]
-    bounds = np.searchsorted(top_group, np.arange(len(starts) + 1))
-    threshold = np.full(len(starts), -np.inf)  # k-th latest end among earlier bins
-    best = np.zeros(0)
-    for g in range(len(starts)):  # one step per (station, bin), not per window
-        k = int(antennas[s_sorted[starts[g]]])
-        if g and s_sorted[starts[g]] != s_sorted[starts[g - 1]]:
-            best = np.zeros(0)  # a new station
-        if len(best) >= k > 0:
-            threshold[g] = best[-k]
-        best = np.sort(np.concatenate([best, top_los[bounds[g]:bounds[g + 1]]]))[-k:] \
-            if k > 0 else best
-    result[order] = threshold[group] > l_sorted
+    result = np.zeros(len(station), dtype=bool)
+    if len(station) == 0:
+        return result
+    order, first = grouping or _by_station_then_aos(station, aos_s, len(antennas))
+    if bin_size is None:
+        busiest = int(np.diff(first).max())
+        bin_size = max(_DOMINANCE_BIN, -(-busiest // _DOMINANCE_STEPS))
+    for s in range(len(antennas)):
+        mine, k = order[first[s]:first[s + 1]], int(antennas[s])
+        if len(mine) == 0 or k == 0:
+            continue
+        ends = los_s[mine]
+        bins = -(-len(ends) // bin_size)
+        blocks = np.full(bins * bin_size, -np.inf)
+        blocks[:len(ends)] = ends
+        blocks = blocks.reshape(bins, bin_size)
+        kept = min(k, bin_size)
+        tops = np.partition(blocks, bin_size - kept, axis=1)[:, bin_size - kept:]
+        threshold = np.full(bins, -np.inf)  # k-th latest end among earlier bins
+        best = np.zeros(0)
+        for b in range(bins):  # one step per bin, not per window
+            if len(best) >= k:
+                threshold[b] = best[-k]
+            best = np.sort(np.concatenate([best, tops[b]]))[-k:]
+        result[mine] = np.repeat(threshold, bin_size)[:len(ends)] > ends
     return result
 
 
@@ -134,14 +160,16 @@ def schedule_antennas(satellite, station, aos_s, los_s, antennas, min_pass_s: fl
     aos_s, los_s = np.asarray(aos_s, dtype=float), np.asarray(los_s, dtype=float)
     antennas = np.asarray(antennas, dtype=np.int64)
     usable = np.nonzero(los_s - aos_s >= min_pass_s)[0]
-    bound = upper_bound_s(station[usable], aos_s[usable], los_s[usable], antennas)
+    station_u, aos_u, los_u = station[usable], aos_s[usable], los_s[usable]
+    # Per station, its windows by AOS: positions first[s] … first[s + 1] − 1 of `order`.
+    grouping = order, first = _by_station_then_aos(station_u, aos_u, len(antennas))
+    bound = upper_bound_s(station_u, aos_u, los_u, antennas, grouping)
     if prune and policy == "max_contact_time":
-        usable = usable[~dominated_windows(station[usable], aos_s[usable], los_s[usable],
-                                           antennas)]
-    order = usable[np.lexsort((aos_s[usable], station[usable]))]
-    # Per station, its windows by AOS: positions first[s] … first[s + 1] − 1 of `order`;
-    # the loop below works on positions.
-    first = np.searchsorted(station[order], np.arange(len(antennas) + 1))
+        keep = ~dominated_windows(station_u, aos_u, los_u, antennas, grouping=grouping)[order]
+        order = order[keep]
+        first = np.concatenate([[0], np.cumsum(np.bincount(station_u[order],
+                                                           minlength=len(antennas)))])
+    order = usable[order]  # the loop below works on positions in `order`
     aos_list, los_list = aos_s[order].tolist(), los_s[order].tolist()
     sat_list = satellite[order].tolist()
     fair = policy == "fair"

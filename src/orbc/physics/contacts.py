@@ -27,7 +27,11 @@ maximum elevation are those within the clipped window.
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
+import itertools
 import math
+import os
 
 import attrs
 import numpy as np
@@ -51,8 +55,8 @@ _RADIUS_ALLOWANCE = 1.005
 _VERTICAL_ALLOWANCE_RAD = math.radians(0.25)
 # Short-period wobble of node and inclination (≈ 0.05°) and interpolation error.
 _ANGLE_ALLOWANCE_RAD = math.radians(0.3)
-_TCA_SPACINGS_S = (40.0, 8.0, 1.0)
-_SECANT_ITERATIONS = 5
+_TCA_SPACINGS_S = (8.0, 1.0)
+_SECANT_ITERATIONS = 4
 _ILLINOIS_ITERATIONS = 24
 _REFINE_BATCH = 1 << 16
 
@@ -118,26 +122,35 @@ class _Geometry:
     stations: Stations
     station_ecef: np.ndarray  # (S, 3)
     station_up: np.ndarray
+    station_direction: np.ndarray  # (S, 3) geocentric unit vectors
+    station_radius: np.ndarray  # (S,)
     sin_min_elevation: np.ndarray  # (S,)
-    epoch_days: float  # UT1 ≈ UTC days since J2000.0
     half_pass_s: np.ndarray  # (S,) bound on half a pass
     near_sin: np.ndarray  # (S,) plane screening threshold on |sin δ|
-
-    gmst_epoch_rad: float
+    gmst_epoch_rad: float  # IAU 1982 GMST at the epoch
     gmst_rate_rad_s: float
 
     def gmst(self, time_s):
         """GMST at `time_s` after the epoch, unreduced (θ₀ + θ̇·t)."""
         return self.gmst_epoch_rad + self.gmst_rate_rad_s * np.asarray(time_s)
 
-    def sin_elevation(self, satellite, station, time_s):
-        """sin(elevation) of satellites (indices) from stations (indices) at their own times."""
+    def sin_elevation(self, satellite, station, time_s, central=False):
+        """sin(elevation) of satellites (indices) from stations (indices) at their own times;
+        with `central`, also the cosine of the Earth-central angle between the two and the
+        satellite's distance from the centre."""
         x, y, z = sgp4_xyz_m(self.shell, self.raan_rad[satellite],
                              self.mean_anomaly_rad[satellite], time_s, self.gmst(time_s))
-        # sin_elevation, written out per component (the hot loop of the pass finder)
+        # visibility.sin_elevation, written out per component (the pass finder's hot loop)
         site, up = self.station_ecef[station], self.station_up[station]
-        x, y, z = x - site[:, 0], y - site[:, 1], z - site[:, 2]
-        return (x * up[:, 0] + y * up[:, 1] + z * up[:, 2]) / np.sqrt(x * x + y * y + z * z)
+        dx, dy, dz = x - site[:, 0], y - site[:, 1], z - site[:, 2]
+        sine = (dx * up[:, 0] + dy * up[:, 1] + dz * up[:, 2]) / np.sqrt(dx * dx + dy * dy
+                                                                        + dz * dz)
+        if not central:
+            return sine
+        radius = np.sqrt(x * x + y * y + z * z)
+        direction = self.station_direction[station]
+        cosine = (x * direction[:, 0] + y * direction[:, 1] + z * direction[:, 2]) / radius
+        return sine, cosine, radius
 
 
 def find_passes(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.ndarray,
@@ -159,21 +172,38 @@ def find_passes(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.nda
         return Passes.empty()
     geometry = _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days)
     planes = len(raan_rad) // per_plane
-    if chunk_planes is None:  # keep (planes × stations × grid) and candidates near 4 M
+    if chunk_planes is None:  # keep (planes × stations × grid) and candidates near 2 M
         grid_points = horizon_s / grid_step_s + 2.0 * geometry.half_pass_s.max() / grid_step_s
-        chunk_planes = max(1, int(4e6 / (len(stations) * (grid_points + 4.0 * per_plane))))
-    parts = []
-    for first in range(0, planes, chunk_planes):  # loop over chunks of planes, bounded memory
-        plane_index = np.arange(first, min(first + chunk_planes, planes))
-        satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s,
-                                                 grid_step_s)
-        for lo in range(0, len(satellite), _REFINE_BATCH):  # cache-sized batches
-            batch = slice(lo, lo + _REFINE_BATCH)
-            parts.append(_refine(geometry, satellite[batch], station[batch], centre[batch],
-                                 horizon_s))
-    passes = Passes.concatenate(parts)
+        chunk_planes = max(1, int(2e6 / (len(stations) * (grid_points + 4.0 * per_plane))))
+    chunks = [np.arange(first, min(first + chunk_planes, planes))
+              for first in range(0, planes, chunk_planes)]
+    # Chunks of planes, bounded in memory, on every core (numpy releases the GIL inside
+    # each operation); `map` keeps their order, and a chunk holds whole planes, so chunk
+    # by chunk sorted is sorted.
+    return Passes.concatenate(list(_pool().map(
+        _chunk_passes, itertools.repeat(geometry), chunks, itertools.repeat(per_plane),
+        itertools.repeat(horizon_s), itertools.repeat(grid_step_s))))
+
+
+def _chunk_passes(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s) -> Passes:
+    satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s, step_s)
+    found = Passes.concatenate([  # cache-sized batches
+        _refine(geometry, satellite[lo:lo + _REFINE_BATCH], station[lo:lo + _REFINE_BATCH],
+                centre[lo:lo + _REFINE_BATCH], horizon_s)
+        for lo in range(0, len(satellite), _REFINE_BATCH)])
+    return _sorted_unique(found)
+
+
+@functools.cache
+def _pool() -> concurrent.futures.ThreadPoolExecutor:
+    return concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
+                                                 thread_name_prefix="orbc-passes")
+
+
+def _sorted_unique(passes: Passes) -> Passes:
+    """Sorted by (satellite, station, AOS); a pass reached from two near runs (they can
+    touch one pass) is kept once."""
     passes = passes.take(np.lexsort((passes.aos_s, passes.station, passes.satellite)))
-    # A pass reached from two near runs (they can touch one pass) is kept once.
     repeat = np.zeros(len(passes), dtype=bool)
     repeat[1:] = ((passes.satellite[1:] == passes.satellite[:-1])
                   & (passes.station[1:] == passes.station[:-1])
@@ -195,7 +225,9 @@ def _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days) -> _Geome
     drift = EARTH_ROTATION_RATE_RAD_S + abs(shell.node_rate_rad_s)
     near = np.sin(np.minimum(central + _ANGLE_ALLOWANCE_RAD, np.pi / 2)) + drift * half_pass
     return _Geometry(shell, raan_rad, mean_anomaly_rad, stations, ecef, stations.up,
-                     np.sin(stations.min_elevation_rad), float(epoch_days), half_pass, near,
+                     ecef / np.linalg.norm(ecef, axis=-1, keepdims=True),
+                     np.linalg.norm(ecef, axis=-1),
+                     np.sin(stations.min_elevation_rad), half_pass, near,
                      float(gmst_rad(epoch_days)), float(gmst_rate_rad_s(epoch_days)))
 
 
@@ -261,11 +293,20 @@ def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
     left = right - 1
     fraction = np.clip((target_key - key[left]) / (key[right] - key[left]), 0.0, 1.0)
     grid_left = point_grid[left]
-    centre = times[grid_left] + fraction * step_s
     grid_right = np.minimum(grid_left + 1, len(times) - 1)
-    delta = sin_delta_flat[row_start[run], grid_left] * (1 - fraction) \
-        + sin_delta_flat[row_start[run], grid_right] * fraction
+    row = row_start[run]
+    delta_left, delta_right = sin_delta_flat[row, grid_left], sin_delta_flat[row, grid_right]
+    delta = delta_left * (1 - fraction) + delta_right * fraction
+    # The crossing φ = u − u_s = 0 is not quite the closest approach: the station moves
+    # out of the plane meanwhile. cos γ = cos δ·cos φ is largest where
+    # tan φ = −tan δ·δ̇/φ̇, i.e. Δt ≈ −sin δ·(d sin δ/dt) / (cos² δ · φ̇²).
+    sin_rate = (delta_right - delta_left) / step_s
+    phi_rate = (psi_flat[row, grid_right] - psi_flat[row, grid_left]) / step_s
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = -delta * sin_rate / ((1.0 - delta**2) * phi_rate**2)
     station = run_station[run]
+    limit = geometry.half_pass_s[station]
+    centre = times[grid_left] + fraction * step_s + np.clip(np.nan_to_num(shift), -limit, limit)
     keep = np.abs(delta) <= geometry.near_sin[station]
     return satellite[pair][keep].astype(np.int64), station[keep].astype(np.int64), centre[keep]
 
@@ -279,39 +320,51 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
     def g(index, t):
         return geometry.sin_elevation(satellite[index], station[index], t)
 
-    everyone = np.arange(len(satellite))
     # sin(elevation) is smooth and single-peaked over a pass: fit parabolas through three
-    # samples at shrinking spacings (the first 40 s, sure to straddle the peak from the
-    # screening estimate), moving to the vertex each time.
+    # samples at shrinking spacings (the first 8 s, while the screening estimate is within
+    # ≈ 4 s of the peak; a sample pair not yet around a maximum makes the estimate climb),
+    # moving to the vertex each time.
     tca = centre.copy()
     for spacing in _TCA_SPACINGS_S:
-        f_minus, f_0, f_plus = (g(everyone, tca + k * spacing) for k in (-1.0, 0.0, 1.0))
+        (f_minus, c_minus, _), (f_0, c_0, _), (f_plus, c_plus, _) = (
+            geometry.sin_elevation(satellite, station, tca + k * spacing, central=True)
+            for k in (-1.0, 0.0, 1.0))
         curvature = f_plus - 2.0 * f_0 + f_minus
         with np.errstate(invalid="ignore", divide="ignore"):
             shift = np.where(curvature < 0, 0.5 * spacing * (f_minus - f_plus) / curvature,
                              np.sign(f_plus - f_minus) * 2.0 * spacing)  # not yet concave: climb
         tca = np.clip(tca + np.clip(shift, -3.0 * spacing, 3.0 * spacing), centre - half,
                       centre + half)
-    peak = g(everyone, tca)
+    peak, cos_peak, radius = geometry.sin_elevation(satellite, station, tca, central=True)
     threshold = geometry.sin_min_elevation[station]
-    # Rate of the satellite's approach to the threshold, from the last parabola: where
-    # sin(elevation) ≈ peak − k·(t − tca)², the crossing is near tca ± √((peak − thr)/k).
-    k = np.maximum(-curvature / (2.0 * _TCA_SPACINGS_S[-1] ** 2), 1e-12)
     visible = peak >= threshold
-    satellite, station, tca, centre, half, threshold, peak, k = (
-        x[visible] for x in (satellite, station, tca, centre, half, threshold, peak, k))
+    # Starting guesses for the edges, from the pass's geometry: along a great-circle track
+    # the central angle obeys cos γ(t) = cos γ_p·cos(ω·(t − tca)), so the curvature of
+    # cos γ over the last three samples gives ω, and the edge lies where γ reaches the
+    # angle λ_e at which a spherical Earth puts the satellite at the minimum elevation
+    # (shifted by the difference between that model and the true peak elevation).
+    rate = np.sqrt(np.maximum(-(c_plus - 2.0 * c_0 + c_minus) / _TCA_SPACINGS_S[-1] ** 2, 0.0)
+                   / np.maximum(cos_peak, 1e-9))
+    station_radius = geometry.station_radius[station]
+    gamma_peak = np.arccos(np.clip(cos_peak, -1.0, 1.0))
+    model_peak = np.arctan2(cos_peak - station_radius / radius, np.sin(gamma_peak))
+    target = np.arcsin(threshold) - (np.arcsin(np.clip(peak, -1, 1)) - model_peak)
+    edge_angle = np.arccos(np.clip(station_radius / radius * np.cos(target), -1, 1)) - target
+    with np.errstate(invalid="ignore", divide="ignore"):
+        along = np.arccos(np.clip(np.cos(edge_angle) / cos_peak, -1.0, 1.0))
+        guess = along / rate
+    guess = np.where(np.isfinite(guess), np.minimum(guess, half), 0.5 * half)
+    satellite, station, tca, half, threshold, guess, peak = (
+        x[visible] for x in (satellite, station, tca, half, threshold, guess, peak))
     everyone = np.arange(len(satellite))
     if len(satellite) == 0:
         return Passes.empty()
-    # The parabola underestimates the pass (sin(elevation) flattens towards the horizon);
-    # it is a starting point only.
-    guess = np.minimum(np.sqrt((peak - threshold) / k), half)
 
     def crossing(direction):
         """The time on the `direction` side (−1 AOS, +1 LOS) of the TCA where the threshold
         is crossed: secant from the guess, then a bracketed Illinois search wherever the
         secant did not land on a verified root."""
-        x0, x1 = tca + direction * guess, tca + direction * 1.3 * guess
+        x0, x1 = tca + direction * guess, tca + direction * (1.01 * guess + 0.5)
         f0, f1 = g(everyone, x0) - threshold, g(everyone, x1) - threshold
         for _ in range(_SECANT_ITERATIONS):
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -323,7 +376,7 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
         # Verified: a sign change within a millisecond on the right side of the TCA.
         ok = (np.abs(x1 - x0) < 1e-3) & (np.sign(f0) != np.sign(f1)) & \
             (direction * (x1 - tca) > 0)
-        ok |= (np.abs(f1) < 1e-9) & (direction * (x1 - tca) > 0)
+        ok |= (np.abs(x1 - x0) < 1e-3) & (np.abs(f1) < 1e-7) & (direction * (x1 - tca) > 0)
         result = x1
         redo = np.nonzero(~ok)[0]
         if len(redo):
@@ -335,10 +388,11 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
     # Clip to the horizon; a TCA outside the clipped window moves to its nearer edge.
     aos_c, los_c = np.clip(aos, 0.0, horizon_s), np.clip(los, 0.0, horizon_s)
     inside = los_c > aos_c
-    satellite, station, aos_c, los_c, tca = (x[inside] for x in (satellite, station, aos_c,
-                                                                 los_c, tca))
+    satellite, station, aos_c, los_c, tca, peak = (
+        x[inside] for x in (satellite, station, aos_c, los_c, tca, peak))
     tca_c = np.clip(tca, aos_c, los_c)
-    peak = geometry.sin_elevation(satellite, station, tca_c)
+    moved = np.nonzero(tca_c != tca)[0]
+    peak[moved] = geometry.sin_elevation(satellite[moved], station[moved], tca_c[moved])
     return Passes(satellite, station, aos_c, los_c, tca_c, np.arcsin(np.clip(peak, -1, 1)))
 
 

@@ -1,7 +1,8 @@
 """`contacts` and `schedule`: ground contact windows and antenna assignments.
 
 `contacts` writes `contacts/contacts.csv`, one row per pass of every satellite
-over every ground station during the schedule horizon from the epoch; passes
+over every ground station during the schedule horizon from the epoch, sorted by
+satellite (in element-set order), station (by name) and AOS; passes
 come from `orbc.physics.contacts`, which propagates the element sets orbc
 emits (`orbc.targets.elements`) with SGP4. `schedule` writes
 `contacts/schedule.csv` (antenna assignments from `orbc.compiler.schedule`)
@@ -36,6 +37,7 @@ from orbc.physics.contacts import Passes, Stations, find_passes
 from orbc.physics.orbits import kozai_mean_motion_rad_min
 from orbc.physics.propagation import sgp4_shell
 from orbc.physics.sun import days_since_j2000
+from orbc.targets.text import digits
 
 CONTACTS_SCHEMA = pa.schema([
     ("satellite", pa.string()), ("station", pa.string()), ("aos", pa.string()),
@@ -47,6 +49,7 @@ SCHEDULE_SCHEMA = pa.schema([
     ("start", pa.string()), ("end", pa.string()),
 ])
 BATCH_ROWS = 200_000
+_ISO_WIDTH = len("2027-03-21T00:00:00.000Z")
 _NAMES_LISTED = 5
 
 
@@ -88,7 +91,8 @@ def antenna_schedule(model: Model) -> AntennaSchedule:
     return _cached(model, "schedule", _antenna_schedule)
 
 
-def _stations(model: Model) -> Stations:
+def model_stations(model: Model) -> Stations:
+    """The model's ground stations as `Stations` columns, in name order."""
     stations = list(model.ground_stations.values())
     return Stations(*(np.array([getattr(s, f) for s in stations], dtype=float)
                       for f in ("latitude_rad", "longitude_rad", "altitude_m",
@@ -96,7 +100,7 @@ def _stations(model: Model) -> Stations:
 
 
 def _contact_plan(model: Model) -> ContactPlan:
-    stations = _stations(model)
+    stations = model_stations(model)
     epoch_days = float(days_since_j2000(model.constellation.epoch))
     parts, names, deep, first = [], [], [], 0
     for name in sorted(model.shells):  # the order of orbc.targets.elements
@@ -114,8 +118,7 @@ def _contact_plan(model: Model) -> ContactPlan:
                                  model.schedule.horizon_s)
             parts.append(attrs.evolve(passes, satellite=passes.satellite + first))
         first += len(columns)
-    passes = Passes.concatenate(parts)
-    passes = passes.take(np.lexsort((passes.station, passes.satellite, passes.aos_s)))
+    passes = Passes.concatenate(parts)  # sorted by satellite, station, AOS
     all_names = np.concatenate(names) if names else np.zeros(0, dtype=str)
     return ContactPlan(passes, all_names, list(model.ground_stations), deep)
 
@@ -129,11 +132,28 @@ def _antenna_schedule(model: Model) -> AntennaSchedule:
                              model.schedule.policy)
 
 
-def iso_times(model: Model, seconds: np.ndarray) -> np.ndarray:
-    """Seconds after the epoch as ISO 8601 UTC strings with milliseconds and `Z`."""
+def iso_times(model: Model, seconds: np.ndarray) -> pa.StringArray:
+    """Seconds after the epoch as ISO 8601 UTC strings with milliseconds and `Z`
+    (`2027-03-21T00:57:50.963Z`), written digit by digit into one buffer: the
+    contact table has tens of millions of them."""
     epoch = model.constellation.epoch.astype("datetime64[ms]")
-    stamps = epoch + np.round(np.asarray(seconds) * 1e3).astype("timedelta64[ms]")
-    return np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z")
+    stamps = epoch + np.round(np.asarray(seconds, dtype=float) * 1e3).astype("timedelta64[ms]")
+    days = stamps.astype("datetime64[D]")
+    unique_days, which = np.unique(days, return_inverse=True)
+    day_text = "".join(f"{d}T" for d in np.datetime_as_string(unique_days, unit="D"))
+    day_bytes = np.frombuffer(day_text.encode("ascii"), dtype=np.uint8).reshape(-1, 11)
+    ms = (stamps - days).astype(np.int64)
+    text = np.empty((len(stamps), _ISO_WIDTH), dtype=np.uint8)
+    text[:, :11] = day_bytes[which.reshape(-1)]
+    for column, value, width in ((11, ms // 3_600_000, 2), (14, ms // 60_000 % 60, 2),
+                                 (17, ms // 1000 % 60, 2), (20, ms % 1000, 3)):
+        text[:, column:column + width] = digits(value, width)
+    text[:, 13] = text[:, 16] = ord(":")
+    text[:, 19] = ord(".")
+    text[:, 23] = ord("Z")
+    offsets = np.arange(0, _ISO_WIDTH * (len(stamps) + 1), _ISO_WIDTH, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), len(stamps),
+                                 [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])
 
 
 def _csv_chunks(tables: Iterator[pa.Table], schema: pa.Schema) -> Iterator[bytes]:
@@ -166,7 +186,8 @@ class Contacts:
                 severity="warning", help="contact windows are computed for LEO shells"))
         seen = np.bincount(plan.passes.station, minlength=len(plan.station_names))
         for index, name in enumerate(plan.station_names):
-            if seen[index] == 0 and model.satellites:
+            computed = len(plan.deep_space_shells) < len(model.shells)
+            if seen[index] == 0 and model.satellites and computed:
                 station = model.ground_stations[name]
                 found.append(Diagnostic(
                     "station-never-in-view",
@@ -188,11 +209,11 @@ class Contacts:
         for lo in range(0, len(p), BATCH_ROWS):
             b = p.take(slice(lo, lo + BATCH_ROWS))
             yield pa.Table.from_arrays([
-                pa.array(plan.satellite_names[b.satellite].astype(object)),
+                pa.array(plan.satellite_names[b.satellite]),
                 pa.array(stations[b.station]),
-                pa.array(iso_times(model, b.aos_s).astype(object)),
-                pa.array(iso_times(model, b.los_s).astype(object)),
-                pa.array(iso_times(model, b.tca_s).astype(object)),
+                iso_times(model, b.aos_s),
+                iso_times(model, b.los_s),
+                iso_times(model, b.tca_s),
                 pa.array(np.round(np.degrees(b.max_elevation_rad), 3)),
                 pa.array(np.round(b.los_s - b.aos_s, 3)),
             ], schema=CONTACTS_SCHEMA)
@@ -243,9 +264,9 @@ class Schedule:
             yield pa.Table.from_arrays([
                 pa.array(stations[s.station[part]]),
                 pa.array(s.antenna[part].astype(np.int32)),
-                pa.array(plan.satellite_names[s.satellite[part]].astype(object)),
-                pa.array(iso_times(model, s.start_s[part]).astype(object)),
-                pa.array(iso_times(model, s.end_s[part]).astype(object)),
+                pa.array(plan.satellite_names[s.satellite[part]]),
+                iso_times(model, s.start_s[part]),
+                iso_times(model, s.end_s[part]),
             ], schema=SCHEDULE_SCHEMA)
 
 
