@@ -40,17 +40,30 @@ def test_slices_cover_every_satellite_once_in_catalog_order(big_model):
         np.testing.assert_array_equal(np.concatenate([p.raan_deg for p in parts]), whole.raan_deg)
 
 
-def test_dask_engine_output_is_byte_identical_to_local(big_model, tmp_path):
+@pytest.fixture(scope="module")
+def dask_engine():
     pytest.importorskip("dask.distributed")
     from orbc.engine import DaskEngine
 
-    local = build_targets(big_model, str(tmp_path / "local"), SHARDED, Engine(quiet=True))
     engine = DaskEngine(quiet=True)  # a LocalCluster on 127.0.0.1
-    try:
-        sharded = build_targets(big_model, str(tmp_path / "dask"), SHARDED, engine)
-    finally:
-        engine.close()
+    yield engine
+    engine.close()
+
+
+def test_dask_engine_output_is_byte_identical_to_local(big_model, dask_engine, tmp_path):
+    local = build_targets(big_model, str(tmp_path / "local"), SHARDED, Engine(quiet=True))
+    sharded = build_targets(big_model, str(tmp_path / "dask"), SHARDED, dask_engine)
     assert [(w.path, w.sha256) for w in local] == [(w.path, w.sha256) for w in sharded]
     for written in local:
         assert ((tmp_path / "local" / written.path).read_bytes()
                 == (tmp_path / "dask" / written.path).read_bytes())
+
+
+def test_dask_contact_windows_and_schedule_are_byte_identical(dask_engine, tmp_path):
+    # Fresh models: the contact plan is cached per model object.
+    names = ["contacts", "schedule"]
+    local = build_targets(compile_spec(SAMPLE, feasibility=False).model,
+                          str(tmp_path / "local"), names, Engine(quiet=True))
+    sharded = build_targets(compile_spec(SAMPLE, feasibility=False).model,
+                            str(tmp_path / "dask"), names, dask_engine)
+    assert [(w.path, w.sha256) for w in local] == [(w.path, w.sha256) for w in sharded]

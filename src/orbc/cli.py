@@ -17,7 +17,7 @@ from orbc.codes import CODES
 from orbc.compiler.pipeline import Compilation, compile_spec
 from orbc.diagnostics import render_concise, render_human, render_json_document
 from orbc.dsl.loader import SpecUnreadable
-from orbc.engine import EngineUnavailable, make_engine
+from orbc.engine import Engine, EngineUnavailable, make_engine
 from orbc.report import render_figures
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -125,16 +125,35 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from orbc.targets import TARGETS, build_targets, check_targets
+    from orbc.targets import TARGETS
 
     unknown = [name for name in args.target if name not in TARGETS]
     if unknown:
         raise UsageError(f"unknown target(s): {', '.join(unknown)}; `orbc targets` lists them")
     result = _compile(args.spec)
     names = args.target or sorted(TARGETS)
-    if result.model is not None:
+    # Target checks (and the engine they may need) only for a spec that compiled cleanly.
+    engine = _engine(args) if result.model is not None and not result.errors else None
+    try:
+        return _build(args, result, names, engine)
+    finally:
+        if engine is not None:
+            engine.close()
+
+
+def _engine(args) -> Engine:
+    try:
+        return make_engine(args.engine, args.scheduler, args.quiet)
+    except (EngineUnavailable, OSError) as error:
+        raise UsageError(f"cannot start the {args.engine} engine: {error}") from None
+
+
+def _build(args, result: Compilation, names: list[str], engine: Engine | None) -> int:
+    from orbc.targets import build_targets, check_targets
+
+    if engine is not None:
         result = attrs.evolve(result, diagnostics=result.diagnostics + tuple(
-            check_targets(result.model, names)))
+            check_targets(result.model, names, engine)))
     failed = _failed(result, args.strict)
     if args.format == "json":
         print(render_json_document(not failed, list(result.diagnostics), result.shells,
@@ -145,15 +164,9 @@ def cmd_build(args) -> int:
         print(_summary(result) + "; nothing written", file=sys.stderr)
         return EXIT_SPEC_ERRORS
     try:
-        engine = make_engine(args.engine, args.scheduler, args.quiet)
-    except (EngineUnavailable, OSError) as error:
-        raise UsageError(f"cannot start the {args.engine} engine: {error}") from None
-    try:
         written = build_targets(result.model, args.output, names, engine)
     except OSError as error:
         raise UsageError(f"cannot write to `{args.output}`: {error.strerror or error}") from None
-    finally:
-        engine.close()
     if args.format != "json":
         print(f"wrote {len(written)} artifact(s) to {args.output}", file=sys.stderr)
     return EXIT_OK

@@ -27,7 +27,7 @@ class Target(Protocol):
     name: str
     description: str
 
-    def check(self, model: Model) -> list[Diagnostic]: ...
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]: ...
 
     def emit(self, model: Model, engine: Engine = LOCAL) -> Iterator[Artifact]: ...
 
@@ -44,9 +44,9 @@ TARGETS: dict[str, Target] = {
 }
 
 
-def check_targets(model: Model, names: list[str]) -> list[Diagnostic]:
+def check_targets(model: Model, names: list[str], engine: Engine = LOCAL) -> list[Diagnostic]:
     """What the chosen targets say about the model before anything is written."""
-    return [d for name in sorted(set(names)) for d in TARGETS[name].check(model)]
+    return [d for name in sorted(set(names)) for d in TARGETS[name].check(model, engine)]
 
 
 def build_targets(model: Model, output: str, names: list[str],

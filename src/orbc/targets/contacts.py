@@ -17,19 +17,18 @@ do the work once.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import weakref
 from collections.abc import Iterator
+from functools import partial
 
 import attrs
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from orbc.compiler.columns import expand, satellite_names
-from orbc.compiler.model import Model
+from orbc.compiler.model import Model, Shell
 from orbc.compiler.schedule import AntennaSchedule, schedule_antennas
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
@@ -37,6 +36,8 @@ from orbc.physics.contacts import Passes, Stations, find_passes
 from orbc.physics.orbits import kozai_mean_motion_rad_min
 from orbc.physics.propagation import sgp4_shell
 from orbc.physics.sun import days_since_j2000
+from orbc.targets.elements import Slice, first_catalog_number, slices
+from orbc.targets.tables import csv_stream
 from orbc.targets.text import digits
 
 CONTACTS_SCHEMA = pa.schema([
@@ -81,14 +82,14 @@ def _cached(model: Model, key: str, compute):
     return entry[1][key]
 
 
-def contact_plan(model: Model) -> ContactPlan:
+def contact_plan(model: Model, engine: Engine = LOCAL) -> ContactPlan:
     """The passes of every shell over every station (computed once per model)."""
-    return _cached(model, "plan", _contact_plan)
+    return _cached(model, "plan", partial(_contact_plan, engine=engine))
 
 
-def antenna_schedule(model: Model) -> AntennaSchedule:
+def antenna_schedule(model: Model, engine: Engine = LOCAL) -> AntennaSchedule:
     """The antenna schedule of the model's `schedule` block (computed once per model)."""
-    return _cached(model, "schedule", _antenna_schedule)
+    return _cached(model, "schedule", partial(_antenna_schedule, engine=engine))
 
 
 def model_stations(model: Model) -> Stations:
@@ -99,32 +100,38 @@ def model_stations(model: Model) -> Stations:
                                 "min_elevation_rad")))
 
 
-def _contact_plan(model: Model) -> ContactPlan:
-    stations = model_stations(model)
-    epoch_days = float(days_since_j2000(model.constellation.epoch))
-    parts, names, deep, first = [], [], [], 0
-    for name in sorted(model.shells):  # the order of orbc.targets.elements
-        shell = model.shells[name]
-        columns = expand(shell)
-        names.append(satellite_names(name, columns.plane, columns.slot))
-        kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m,
-                                                columns.inclination_rad))
-        sgp4 = sgp4_shell(kozai, columns.inclination_rad)
-        if not sgp4.is_near_earth:
-            deep.append(name)
-        else:
-            passes = find_passes(sgp4, columns.raan_rad, columns.mean_anomaly_rad,
-                                 shell.per_plane, stations, epoch_days,
-                                 model.schedule.horizon_s)
-            parts.append(attrs.evolve(passes, satellite=passes.satellite + first))
-        first += len(columns)
-    passes = Passes.concatenate(parts)  # sorted by satellite, station, AOS
+def _slice_passes(model: Model, piece: Slice) -> Passes | None:
+    """The passes of one slice of whole planes, numbered in element-set order; None for a
+    deep-space shell (runs on an engine worker)."""
+    shell = model.shells[piece.shell]
+    columns = expand(shell, piece.first_plane, piece.plane_count)
+    kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m, columns.inclination_rad))
+    sgp4 = sgp4_shell(kozai, columns.inclination_rad)
+    if not sgp4.is_near_earth:
+        return None
+    passes = find_passes(sgp4, columns.raan_rad, columns.mean_anomaly_rad, shell.per_plane,
+                         model_stations(model), float(days_since_j2000(model.constellation.epoch)),
+                         model.schedule.horizon_s)
+    return attrs.evolve(passes, satellite=passes.satellite + first_catalog_number(model, piece) - 1)
+
+
+def _contact_plan(model: Model, engine: Engine) -> ContactPlan:
+    pieces = slices(model)
+    found = list(engine.map(partial(_slice_passes, model), pieces, "contacts"))
+    deep = sorted({piece.shell for piece, passes in zip(pieces, found) if passes is None})
+    names = [_names(model.shells[name]) for name in sorted(model.shells)]
+    passes = Passes.concatenate([p for p in found if p is not None])  # satellite, station, AOS
     all_names = np.concatenate(names) if names else np.zeros(0, dtype=str)
     return ContactPlan(passes, all_names, list(model.ground_stations), deep)
 
 
-def _antenna_schedule(model: Model) -> AntennaSchedule:
-    plan = contact_plan(model)
+def _names(shell: Shell) -> np.ndarray:
+    columns = expand(shell)
+    return satellite_names(shell.name, columns.plane, columns.slot)
+
+
+def _antenna_schedule(model: Model, engine: Engine) -> AntennaSchedule:
+    plan = contact_plan(model, engine)
     antennas = [s.antennas for s in model.ground_stations.values()]
     p = plan.passes
     return schedule_antennas(p.satellite, p.station, p.aos_s, p.los_s, antennas,
@@ -156,26 +163,12 @@ def iso_times(model: Model, seconds: np.ndarray) -> pa.StringArray:
                                  [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])
 
 
-def _csv_chunks(tables: Iterator[pa.Table], schema: pa.Schema) -> Iterator[bytes]:
-    header = True
-    for table in tables:
-        sink = io.BytesIO()
-        pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header,
-                                                         quoting_style="needed"))
-        header = False
-        yield sink.getvalue()
-    if header:  # nothing at all: the header alone
-        sink = io.BytesIO()
-        pacsv.write_csv(schema.empty_table(), sink, pacsv.WriteOptions(quoting_style="needed"))
-        yield sink.getvalue()
-
-
 class Contacts:
     name = "contacts"
     description = "ground contact windows, one row per pass (contacts/contacts.csv)"
 
-    def check(self, model: Model) -> list[Diagnostic]:
-        plan = contact_plan(model)
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
+        plan = contact_plan(model, engine)
         found = []
         for name in plan.deep_space_shells:
             shell = model.shells[name]
@@ -200,10 +193,10 @@ class Contacts:
         return found
 
     def emit(self, model: Model, engine: Engine = LOCAL):
-        yield "contacts/contacts.csv", _csv_chunks(self._tables(model), CONTACTS_SCHEMA)
+        yield "contacts/contacts.csv", csv_stream(self._tables(model, engine), CONTACTS_SCHEMA)
 
-    def _tables(self, model: Model) -> Iterator[pa.Table]:
-        plan = contact_plan(model)
+    def _tables(self, model: Model, engine: Engine) -> Iterator[pa.Table]:
+        plan = contact_plan(model, engine)
         stations = np.array(plan.station_names, dtype=object)
         p = plan.passes
         for lo in range(0, len(p), BATCH_ROWS):
@@ -224,9 +217,9 @@ class Schedule:
     description = ("antenna assignments per ground station (contacts/schedule.csv) and their "
                    "totals (contacts/schedule.json)")
 
-    def check(self, model: Model) -> list[Diagnostic]:
-        plan = contact_plan(model)
-        schedule = antenna_schedule(model)
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
+        plan = contact_plan(model, engine)
+        schedule = antenna_schedule(model, engine)
         found = []
         served = np.zeros(len(plan.satellite_names), dtype=bool)
         served[schedule.satellite] = True
@@ -252,12 +245,12 @@ class Schedule:
         return found
 
     def emit(self, model: Model, engine: Engine = LOCAL):
-        yield "contacts/schedule.csv", _csv_chunks(self._tables(model), SCHEDULE_SCHEMA)
-        yield "contacts/schedule.json", [report_json(model).encode()]
+        yield "contacts/schedule.csv", csv_stream(self._tables(model, engine), SCHEDULE_SCHEMA)
+        yield "contacts/schedule.json", [report_json(model, engine).encode()]
 
-    def _tables(self, model: Model) -> Iterator[pa.Table]:
-        plan = contact_plan(model)
-        s = antenna_schedule(model)
+    def _tables(self, model: Model, engine: Engine) -> Iterator[pa.Table]:
+        plan = contact_plan(model, engine)
+        s = antenna_schedule(model, engine)
         stations = np.array(plan.station_names, dtype=object)
         for lo in range(0, len(s), BATCH_ROWS):
             part = slice(lo, lo + BATCH_ROWS)
@@ -270,10 +263,10 @@ class Schedule:
             ], schema=SCHEDULE_SCHEMA)
 
 
-def report_json(model: Model) -> str:
+def report_json(model: Model, engine: Engine = LOCAL) -> str:
     """The schedule's totals: per station and overall, achieved and upper bound, in seconds."""
-    plan = contact_plan(model)
-    s = antenna_schedule(model)
+    plan = contact_plan(model, engine)
+    s = antenna_schedule(model, engine)
     windows = np.bincount(plan.passes.station, minlength=len(plan.station_names))
     contacts = np.bincount(s.station, minlength=len(plan.station_names))
     served = len(np.unique(s.satellite))

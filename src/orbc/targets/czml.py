@@ -100,7 +100,7 @@ class Czml:
     name = "czml"
     description = "Cesium CZML scene: satellites over the horizon, ground stations, grid links"
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         found = []
         if model.satellites > MAX_SATELLITES:
             found.append(Diagnostic(

@@ -69,14 +69,20 @@ def slices(model: Model) -> list[Slice]:
     return found
 
 
-def slice_elements(model: Model, piece: Slice) -> ShellElements:
-    """The elements of one slice; catalog numbers continue across shells in name order."""
-    shell = model.shells[piece.shell]
+def first_catalog_number(model: Model, piece: Slice) -> int:
+    """The catalog number of the slice's first satellite: numbers run 1, 2, 3 … through the
+    shells in name order, plane-major."""
     before = sum(model.shells[n].satellites for n in model.shells if n < piece.shell)
+    return 1 + before + piece.first_plane * model.shells[piece.shell].per_plane
+
+
+def slice_elements(model: Model, piece: Slice) -> ShellElements:
+    """The elements of one slice."""
+    shell = model.shells[piece.shell]
     columns = expand(shell, piece.first_plane, piece.plane_count)
     kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m, columns.inclination_rad))
     return ShellElements(
-        shell=shell, first_catalog_number=1 + before + piece.first_plane * shell.per_plane,
+        shell=shell, first_catalog_number=first_catalog_number(model, piece),
         names=satellite_names(shell.name, columns.plane, columns.slot, shell.planes,
                               shell.per_plane),
         plane=columns.plane, slot=columns.slot,

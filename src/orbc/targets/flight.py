@@ -8,13 +8,13 @@ from functools import partial
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
 from orbc.targets.elements import ShellElements, Slice, epoch_iso, slice_elements, slices
+from orbc.targets.tables import csv_bytes
 
 SCHEMA = pa.schema([
     ("name", pa.string()), ("shell", pa.string()), ("plane", pa.int32()),
@@ -62,21 +62,14 @@ def _csv_slice(model: Model, piece: Slice) -> bytes:
     table = pa.Table.from_batches([batch]).set_column(
         5, "epoch", pa.array(np.full(batch.num_rows, epoch_iso(model), dtype=object),
                              pa.string()))
-    return _csv(table, header=False)
-
-
-def _csv(table: pa.Table, header: bool) -> bytes:
-    sink = io.BytesIO()
-    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header,
-                                                     quoting_style="needed"))
-    return sink.getvalue()
+    return csv_bytes(table, header=False)
 
 
 class FlightCsv:
     name = "flight-csv"
     description = "flight parameter table, one row per satellite (CSV)"
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         return []
 
     def emit(self, model: Model, engine: Engine = LOCAL):
@@ -84,7 +77,7 @@ class FlightCsv:
 
     def _chunks(self, model: Model, engine: Engine) -> Iterator[bytes]:
         header = SCHEMA.empty_table().set_column(5, "epoch", pa.array([], pa.string()))
-        yield _csv(header, header=True)
+        yield csv_bytes(header, header=True)
         yield from engine.map(partial(_csv_slice, model), slices(model), "flight-csv")
 
 
@@ -92,7 +85,7 @@ class FlightParquet:
     name = "flight-parquet"
     description = "flight parameter table, one row per satellite (Parquet, typed columns)"
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         return []
 
     def emit(self, model: Model, engine: Engine = LOCAL):

@@ -88,7 +88,7 @@ class Gmat:
     name = "gmat"
     description = "GMAT mission script: every satellite, JGM-2 4x4, RungeKutta89 over the horizon"
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         if model.satellites <= MAX_SATELLITES:
             return []
         return [Diagnostic(

@@ -82,7 +82,7 @@ class Hypatia:
     name = "hypatia"
     description = "Hypatia (satgenpy) input folders, one per shell: TLEs, ISLs, ground stations"
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         found = []
         year = int(model.constellation.epoch.astype("datetime64[Y]").astype(np.int64)) + 1970
         if not FIRST_YEAR <= year <= LAST_YEAR:

@@ -17,14 +17,12 @@ per shell.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from functools import partial
 
 import attrs
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from orbc.compiler.checks.isl import optical_margin_db
 from orbc.compiler.checks.relay import relay_range_limit_m
@@ -34,6 +32,7 @@ from orbc.compiler.topology import grid_links
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
 from orbc.physics.geometry import circular_positions_eci, nearest_on_circular_planes
+from orbc.targets.tables import csv_bytes
 
 SCHEMA = pa.schema([
     ("a", pa.string()), ("b", pa.string()), ("kind", pa.string()), ("policy", pa.string()),
@@ -147,24 +146,19 @@ class IslCsv:
     name = "isl-csv"
     description = "inter-satellite links (grid and relay), one row per link (CSV)"
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         return []
 
     def emit(self, model: Model, engine: Engine = LOCAL):
         yield "links/isl.csv", self._chunks(model, engine)
 
     def _chunks(self, model: Model, engine: Engine) -> Iterator[bytes]:
-        yield _csv(SCHEMA.empty_table(), header=True)
+        yield csv_bytes(SCHEMA.empty_table(), header=True)
         yield from engine.map(partial(_shell_rows, model), sorted(model.shells), "isl-csv")
 
 
 def _shell_rows(model: Model, name: str) -> bytes:
     """One shell's links as CSV rows without a header (runs on an engine worker)."""
     links = shell_links(model, model.shells[name])
-    return _csv(link_table(model, links), header=False) if links is not None and len(links) else b""
-
-
-def _csv(table: pa.Table, header: bool) -> bytes:
-    sink = io.BytesIO()
-    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header, quoting_style="needed"))
-    return sink.getvalue()
+    return csv_bytes(link_table(model, links), header=False) if links is not None and len(links) \
+        else b""

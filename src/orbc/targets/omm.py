@@ -144,7 +144,7 @@ class OmmXml(_Omm):
     lines_per_record = len(KEYWORDS) + 16  # the elements and the structure
     name_allowed = staticmethod(text.xml_character)
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         return text.name_diagnostics(model, "XML", text.xml_character)
 
     def emit(self, model: Model, engine: Engine = LOCAL):
@@ -193,7 +193,7 @@ class OmmKvn(_Omm):
                   "(omm/satellites.kvn)"
     lines_per_record = len(KEYWORDS) + 2  # the version line and a blank line
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         return text.name_diagnostics(
             model, "KVN", text.printable_ascii, KVN_MAX_LINE - len(_kvn_key("OBJECT_NAME")),
             f"characters a KVN line of {KVN_MAX_LINE} leaves for OBJECT_NAME")

@@ -71,7 +71,7 @@ class Tle:
     name = "tle"
     description = "NORAD three-line element sets for SGP4 (tle/satellites.tle)"
 
-    def check(self, model: Model) -> list[Diagnostic]:
+    def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         found = []
         total = model.satellites
         if total > MAX_CATALOG_NUMBER:
