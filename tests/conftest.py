@@ -8,8 +8,17 @@ from pathlib import Path
 import pytest
 
 from orbc.cli import main
+from orbc.compiler.pipeline import compile_spec
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def conformance_model():
+    """The elaborated model of examples/conformance.orb (which compiles clean)."""
+    compilation = compile_spec(REPO / "examples" / "conformance.orb")
+    assert compilation.model is not None and not compilation.errors
+    return compilation.model
 
 
 @pytest.fixture(scope="session")

@@ -21,13 +21,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def conformance_model():
-    compilation = compile_spec(REPO / "examples" / "conformance.orb")
-    assert compilation.model is not None and not compilation.errors
-    return compilation.model
-
-
-@pytest.fixture(scope="session")
 def timescale():
     """skyfield's builtin timescale from the files skyfield-data ships (never downloads)."""
     from skyfield.api import Loader

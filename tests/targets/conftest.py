@@ -13,14 +13,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def conformance_model():
-    """The elaborated model of examples/conformance.orb (which compiles clean)."""
-    compilation = compile_spec(REPO / "examples" / "conformance.orb")
-    assert compilation.model is not None and not compilation.errors
-    return compilation.model
-
-
-@pytest.fixture(scope="session")
 def emit_all():
     """`emit_all(target, model)`: every artifact, path -> content, without touching the disk."""
 
