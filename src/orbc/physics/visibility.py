@@ -107,11 +107,15 @@ def station_in_plane_coordinates(station_inertial_unit, raan_rad, inclination_ra
     argument of latitude u is seen from the Earth's centre at the angle
     λ with cos λ = cos δ · cos(u − u_s) from the station. Broadcasts.
     """
-    node, in_plane, normal = plane_frame(raan_rad, inclination_rad)
-    x = np.sum(station_inertial_unit * node, axis=-1)
-    y = np.sum(station_inertial_unit * in_plane, axis=-1)
-    z = np.sum(station_inertial_unit * normal, axis=-1)
-    return np.arctan2(y, x), z
+    # The products with plane_frame's three axes, by components: with
+    # w = X·sin Ω − Y·cos Ω, x = X·cos Ω + Y·sin Ω, y = Z·sin i − w·cos i, z = Z·cos i + w·sin i.
+    raan = np.asarray(raan_rad, dtype=float)
+    cos_o, sin_o = np.cos(raan), np.sin(raan)
+    cos_i, sin_i = np.cos(inclination_rad), np.sin(inclination_rad)
+    big_x, big_y, big_z = (station_inertial_unit[..., k] for k in range(3))
+    x = big_x * cos_o + big_y * sin_o
+    w = big_x * sin_o - big_y * cos_o
+    return np.arctan2(big_z * sin_i - w * cos_i, x), big_z * cos_i + w * sin_i
 
 
 def earth_fixed_to_inertial(vector, gmst):
