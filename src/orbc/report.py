@@ -7,6 +7,14 @@ def _fmt(value, scale=1.0, digits=1, suffix="") -> str:
     return "—" if value is None else f"{value / scale:,.{digits}f}{suffix}"
 
 
+def _power(watts: float) -> str:
+    """Watts in the largest of kW, MW, GW that keeps the number at or above 1."""
+    for unit, scale in (("GW", 1e9), ("MW", 1e6)):
+        if watts >= scale:
+            return f"{watts / scale:,.1f} {unit}"
+    return f"{watts / 1e3:,.1f} kW"
+
+
 _COLUMNS = [
     ("shell", lambda n, f: n),
     ("sats", lambda n, f: f"{f['satellites']:,}"),
@@ -33,8 +41,8 @@ def render_figures(shells: dict[str, dict], summary: dict) -> str:
                        enumerate(zip(row, widths))) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"\ntotal: {summary['satellites']:,} satellites, "
-                 f"{summary['array_power_bol_w'] / 1e6:,.1f} MW of array (BOL), "
-                 f"{summary['load_w'] / 1e6:,.1f} MW of load, "
+                 f"{_power(summary['array_power_bol_w'])} of array (BOL), "
+                 f"{_power(summary['load_w'])} of load, "
                  f"{summary['compute_flops'] / 1e18:,.2f} EFLOPS, "
                  f"{summary['radiator_area_m2']:,.0f} m^2 of radiator\n")
     return "\n".join(lines)
