@@ -21,6 +21,21 @@ def conformance_model():
     return compilation.model
 
 
+@pytest.fixture
+def compile_text(tmp_path):
+    """`compile_text(text)`: compile a spec given as text; return the model (no errors)."""
+
+    def run(text: str):
+        spec = tmp_path / "spec.orb"
+        spec.write_text(text, encoding="utf-8")
+        compilation = compile_spec(spec)
+        assert compilation.model is not None and not compilation.errors, [
+            d.message for d in compilation.diagnostics]
+        return compilation.model
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def conformance() -> Path:
     """The conformance sample, which must compile clean."""

@@ -14,7 +14,6 @@ import pytest
 from sgp4 import omm as sgp4_omm
 from sgp4.api import Satrec
 
-from orbc.compiler.pipeline import compile_spec
 from orbc.targets.omm import OmmXml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,15 +107,3 @@ def specs():
     return SimpleNamespace(text=spec_text, shell=shell_block, station=station_block,
                            time=skyfield_time)
 
-
-@pytest.fixture
-def compile_text(tmp_path):
-    def run(text: str):
-        spec = tmp_path / "spec.orb"
-        spec.write_text(text, encoding="utf-8")
-        compilation = compile_spec(spec)
-        assert compilation.model is not None and not compilation.errors, [
-            d.message for d in compilation.diagnostics]
-        return compilation.model
-
-    return run

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from orbc.compiler.pipeline import compile_spec
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -20,21 +18,6 @@ def emit_all():
         return {path: b"".join(chunks) for path, chunks in target.emit(model)}
 
     return emit
-
-
-@pytest.fixture
-def compile_text(tmp_path):
-    """`compile_text(text)`: compile a spec given as text; return the model (no errors)."""
-
-    def run(text: str):
-        spec = tmp_path / "spec.orb"
-        spec.write_text(text, encoding="utf-8")
-        compilation = compile_spec(spec)
-        assert compilation.model is not None and not compilation.errors, [
-            d.message for d in compilation.diagnostics]
-        return compilation.model
-
-    return run
 
 
 @pytest.fixture
