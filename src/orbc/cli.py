@@ -100,12 +100,12 @@ def _failed(result: Compilation, strict: bool) -> bool:
     return result.errors > 0 or (strict and result.warnings > 0)
 
 
-def _summary(result: Compilation) -> str:
+def _summary(result: Compilation, failed: bool) -> str:
     counts = f"{result.errors} error(s), {result.warnings} warning(s)"
     if result.model is None:
         return f"failed: {counts}"
     model = result.model
-    verdict = "failed" if result.errors else "ok"
+    verdict = "failed" if failed else "ok"
     return (f"{verdict}: constellation \"{model.constellation.name}\": {len(model.shells)} "
             f"shell(s), {model.satellites:,} satellites; {counts}")
 
@@ -120,7 +120,7 @@ def cmd_check(args) -> int:
         _print_diagnostics(result, args.format, sys.stdout)
         if result.shells and args.format == "human":
             print(render_figures(result.shells, result.summary))
-        print(_summary(result))
+        print(_summary(result, failed))
     return EXIT_SPEC_ERRORS if failed else EXIT_OK
 
 
@@ -161,7 +161,7 @@ def _build(args, result: Compilation, names: list[str], engine: Engine | None) -
     else:
         _print_diagnostics(result, args.format, sys.stderr)
     if failed:
-        print(_summary(result) + "; nothing written", file=sys.stderr)
+        print(_summary(result, failed) + "; nothing written", file=sys.stderr)
         return EXIT_SPEC_ERRORS
     try:
         written = build_targets(result.model, args.output, names, engine)
