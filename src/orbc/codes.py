@@ -21,6 +21,7 @@ CODES: dict[str, Code] = {}
 
 
 def _register(category: str, table: dict[str, str]) -> None:
+    assert category in CATEGORIES, category
     for name, explanation in table.items():
         assert name not in CODES, name
         CODES[name] = Code(name, category, " ".join(explanation.split()))

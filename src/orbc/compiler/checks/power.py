@@ -15,6 +15,7 @@ from orbc.physics.power import (
     array_eol_power_w,
     battery_depth_of_discharge,
     required_array_power_w,
+    required_battery_capacity_j,
 )
 
 SECONDS_PER_YEAR = 365.25 * 86400.0
@@ -98,7 +99,8 @@ def _judge_battery(context, shell: str, hardware: Hardware, dod: float, eclipse_
                        "loads in eclipse")
         return
     if dod > battery.depth_of_discharge:
-        needed = energy_kwh / (battery.depth_of_discharge * battery.efficiency)
+        needed = required_battery_capacity_j(eclipse_load, eclipse, battery.depth_of_discharge,
+                                             battery.efficiency) / 3.6e6
         context.report("battery-depth-exceeded",
                        f'shell "{shell}": the worst eclipse ({eclipse / 60:.1f} min at '
                        f"{eclipse_load / 1e3:.1f} kW) discharges the battery to {dod:.0%} depth, "
