@@ -165,17 +165,6 @@ def test_conformance_contacts_csv(conformance_model):
     assert antenna_schedule(conformance_model) is antenna_schedule(conformance_model)
 
 
-@settings(max_examples=200, deadline=None)
-@given(windows(), st.floats(0, 120), st.floats(0, 60))
-def test_dropping_dominated_windows_changes_nothing(data, min_pass, gap):
-    rows, antennas = data
-    args = (rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], antennas, min_pass, gap,
-            "max_contact_time")
-    pruned, full = schedule_antennas(*args), schedule_antennas(*args, prune=False)
-    for field in ("window", "station", "antenna", "satellite", "start_s", "end_s"):
-        np.testing.assert_array_equal(getattr(pruned, field), getattr(full, field))
-
-
 @st.composite
 def crowded_windows(draw):
     """Many satellites in view of few antennas: the case the pruning is for."""
@@ -189,9 +178,9 @@ def crowded_windows(draw):
     return rows.astype(float), antennas
 
 
-@settings(max_examples=200, deadline=None)
-@given(crowded_windows(), st.floats(0, 120), st.floats(0, 60))
-def test_dropping_dominated_windows_changes_nothing_when_crowded(data, min_pass, gap):
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(windows(), crowded_windows()), st.floats(0, 120), st.floats(0, 60))
+def test_dropping_dominated_windows_changes_nothing(data, min_pass, gap):
     rows, antennas = data
     args = (rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], antennas, min_pass, gap,
             "max_contact_time")

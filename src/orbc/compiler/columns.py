@@ -54,3 +54,9 @@ def satellite_names(shell: str, plane: np.ndarray, slot: np.ndarray,
     planes = np.char.zfill(plane.astype(str), width_p)
     slots = np.char.zfill(slot.astype(str), width_s)
     return np.char.add(np.char.add(f"{shell}-", planes), np.char.add("-", slots))
+
+
+def shell_satellite_names(shell: Shell) -> np.ndarray:
+    """The names of all of a shell's satellites, in row order."""
+    columns = expand(shell)
+    return satellite_names(shell.name, columns.plane, columns.slot)

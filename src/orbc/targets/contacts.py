@@ -27,8 +27,8 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from orbc.compiler.columns import expand, satellite_names
-from orbc.compiler.model import Model, Shell
+from orbc.compiler.columns import expand, shell_satellite_names
+from orbc.compiler.model import Model
 from orbc.compiler.schedule import AntennaSchedule, schedule_antennas
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
@@ -119,15 +119,10 @@ def _contact_plan(model: Model, engine: Engine) -> ContactPlan:
     pieces = slices(model)
     found = list(engine.map(partial(_slice_passes, model), pieces, "contacts"))
     deep = sorted({piece.shell for piece, passes in zip(pieces, found) if passes is None})
-    names = [_names(model.shells[name]) for name in sorted(model.shells)]
+    names = [shell_satellite_names(model.shells[name]) for name in sorted(model.shells)]
     passes = Passes.concatenate([p for p in found if p is not None])  # satellite, station, AOS
     all_names = np.concatenate(names) if names else np.zeros(0, dtype=str)
     return ContactPlan(passes, all_names, list(model.ground_stations), deep)
-
-
-def _names(shell: Shell) -> np.ndarray:
-    columns = expand(shell)
-    return satellite_names(shell.name, columns.plane, columns.slot)
 
 
 def _antenna_schedule(model: Model, engine: Engine) -> AntennaSchedule:

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from orbc.compiler.columns import ShellColumns, expand, satellite_names
+from orbc.compiler.columns import ShellColumns, expand, satellite_names, shell_satellite_names
 from orbc.compiler.model import Model, Shell
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
@@ -181,8 +181,7 @@ class Czml:
         links = shell_links(model, shell)
         if links is None or not len(links) or links.b_shell != shell.name:
             return
-        columns = expand(shell)
-        names = satellite_names(shell.name, columns.plane, columns.slot)
+        names = shell_satellite_names(shell)
         parts = []
         for a, b, kind in zip(names[links.a], names[links.b], links.kind, strict=True):
             parts.append(",\n" + _dumps({

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from orbc.compiler.checks.isl import optical_margin_db
 from orbc.compiler.checks.relay import relay_range_limit_m
-from orbc.compiler.columns import ShellColumns, expand, satellite_names
+from orbc.compiler.columns import ShellColumns, expand, shell_satellite_names
 from orbc.compiler.model import LinkPolicy, Model, Shell
 from orbc.compiler.topology import grid_links
 from orbc.diagnostics import Diagnostic
@@ -134,12 +134,6 @@ def link_table(model: Model, links: ShellLinks) -> pa.Table:
         pa.array(np.full(count, links.policy, dtype=object), pa.string()),
         pa.array(np.round(links.range_max_m / 1e3, 3)), margin,
     ], schema=SCHEMA)
-
-
-def shell_satellite_names(shell: Shell) -> np.ndarray:
-    """The names of a shell's satellites in row order (as `orbc.targets.elements` names them)."""
-    columns = expand(shell)
-    return satellite_names(shell.name, columns.plane, columns.slot)
 
 
 class IslCsv:

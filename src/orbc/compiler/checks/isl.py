@@ -50,16 +50,14 @@ def range_for_margin_m(tx: LaserTerminal, rx: LaserTerminal, margin_db: float) -
     return reference * 10 ** (excess / 20.0)
 
 
-def check_grid_links(context: CheckContext) -> dict[str, list[LinkSet]]:
-    """Judge every grid link; return shell -> link sets (for the targets that list links)."""
+def check_grid_links(context: CheckContext) -> None:
+    """Judge every grid link of every `plus_grid` or `ring` shell."""
     model = context.model
-    result = {}
     for name, shell in model.shells.items():
         policy = model.link_policies.get(shell.isl) if shell.isl else None
         if policy is None or policy.topology not in ("plus_grid", "ring"):
             continue
         links = grid_links(shell, expand(shell), policy)
-        result[name] = links
         terminal = model.hardware[shell.hardware].laser_terminal
         if terminal is None:
             context.report("no-laser-terminal", f'shell "{name}" uses link policy '
@@ -68,7 +66,6 @@ def check_grid_links(context: CheckContext) -> dict[str, list[LinkSet]]:
                            "add a `laser_terminal { … }` to the hardware")
             continue
         _judge(context, shell, policy, terminal, links)
-    return result
 
 
 def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
