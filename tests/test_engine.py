@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,12 @@ def big_model(tmp_path_factory):
     spec = tmp_path_factory.mktemp("big") / "big.orb"
     spec.write_text(text)
     return compile_spec(spec, feasibility=False).model
+
+
+def test_local_engine_starts_no_thread():
+    """The progress bar brings no monitor thread, so contact windows may fork workers."""
+    before = threading.active_count()
+    assert list(Engine(quiet=False).map(lambda _: threading.active_count(), [0, 1])) == [before] * 2
 
 
 def test_slices_cover_every_satellite_once_in_catalog_order(big_model):

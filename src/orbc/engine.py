@@ -20,6 +20,13 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+class _Bar(tqdm):
+    """A tqdm bar without tqdm's monitor thread: heavy work forks worker processes only
+    from a process with a single thread (orbc.physics.contacts)."""
+
+    monitor_interval = 0
+
+
 class Engine:
     """Runs `function` over `items` in this process, lazily and in order."""
 
@@ -31,7 +38,7 @@ class Engine:
     def map(self, function: Callable[[Item], Result], items: Iterable[Item],
             label: str = "") -> Iterator[Result]:
         items = list(items)
-        with tqdm(total=len(items), desc=label, unit="task", disable=self.quiet,
+        with _Bar(total=len(items), desc=label, unit="task", disable=self.quiet,
                   leave=False) as bar:
             for result in self._run(function, items):
                 bar.update()

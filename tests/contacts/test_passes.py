@@ -250,3 +250,46 @@ def test_tle_rounding_keeps_the_edges(conformance_model, timescale, specs):
     assert compared > 0
     assert worst[0] < EDGE_TOLERANCE_S and worst[1] < EDGE_TOLERANCE_S
     assert worst[2] < ELEVATION_TOLERANCE_DEG
+
+
+def _walker_passes(planes, per_plane, chunk_planes=None):
+    """find_passes on a 550 km, 53° Walker shell over three stations, 12 h."""
+    from orbc.physics.contacts import Stations, find_passes
+    from orbc.physics.orbits import kozai_mean_motion_rad_min, walker_columns
+    from orbc.physics.propagation import sgp4_shell
+
+    columns = walker_columns(planes, per_plane, 1, 0.0, 2 * math.pi)
+    radius, inclination = 6378137.0 + 550e3, math.radians(53.0)
+    shell = sgp4_shell(float(kozai_mean_motion_rad_min(radius, inclination)), inclination)
+    stations = Stations(np.radians([47.7, -33.9, 5.2]), np.radians([-122.1, 18.4, -52.8]),
+                        np.array([30.0, 0.0, 10.0]), np.radians([25.0, 10.0, 40.0]))
+    return find_passes(shell, columns.raan_rad, columns.mean_anomaly_rad, per_plane, stations,
+                       9940.0, 43200.0, chunk_planes=chunk_planes)
+
+
+def test_worker_processes_find_the_same_passes(monkeypatch):
+    """Chunks of planes in forked worker processes give exactly what one process gives."""
+    from orbc.physics import contacts
+
+    alone = _walker_passes(12, 30, chunk_planes=5)
+    monkeypatch.setattr(contacts, "_worker_count", lambda pairs: 2)
+    spread = _walker_passes(12, 30, chunk_planes=5)
+    assert len(alone) > 500
+    for field in ("satellite", "station", "aos_s", "los_s", "tca_s", "max_elevation_rad"):
+        assert np.array_equal(getattr(alone, field), getattr(spread, field)), field
+
+
+def test_worker_processes_only_where_forking_is_safe(monkeypatch):
+    from orbc.physics import contacts
+
+    big = contacts._PARALLEL_MIN_PAIRS
+    monkeypatch.setattr(contacts.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(contacts.os, "cpu_count", lambda: 2)
+    assert contacts._worker_count(big - 1) == 1  # small work: not worth a process
+    assert contacts._worker_count(big) == 2
+    monkeypatch.setattr(contacts.threading, "active_count", lambda: 3)
+    assert contacts._worker_count(big) == 1  # another thread could hold a lock
+    monkeypatch.setattr(contacts.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(contacts.multiprocessing, "current_process",
+                        lambda: type("Daemon", (), {"daemon": True})())
+    assert contacts._worker_count(big) == 1  # a daemon (a Dask worker) may not fork

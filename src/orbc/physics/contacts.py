@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
-import itertools
 import math
+import multiprocessing
 import os
+import threading
 
 import attrs
 import numpy as np
@@ -59,12 +60,13 @@ _VERTICAL_ALLOWANCE_RAD = math.radians(0.25)
 _ANGLE_ALLOWANCE_RAD = math.radians(0.3)
 _TCA_SPACING_S = 8.0
 _TCA_FITS = 4
-_SECANT_MIN_ITERATIONS = 1
 _SECANT_ITERATIONS = 4
 _SECANT_TOLERANCE_S = 1e-2
 _ILLINOIS_ITERATIONS = 24
 _REFINE_BATCH = 1 << 14
-_CHUNKS_PER_CORE = 4
+_CHUNKS_PER_WORKER = 4
+# Below this many satellite-station pairs (≈ 0.2 s of work) one process does it all.
+_PARALLEL_MIN_PAIRS = 100_000
 
 
 @attrs.frozen
@@ -195,37 +197,57 @@ def find_passes(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.nda
         return Passes.empty()
     geometry = _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days)
     planes = len(raan_rad) // per_plane
+    workers = _worker_count(len(raan_rad) * len(stations))
     if chunk_planes is None:  # keep (planes × stations × grid) and candidates near 2 M
         grid_points = horizon_s / grid_step_s + 2.0 * geometry.half_pass_s.max() / grid_step_s
         chunk_planes = max(1, int(2e6 / (len(stations) * (grid_points + 4.0 * per_plane))))
-        # and at least _CHUNKS_PER_CORE chunks per core, so that the cores finish together
+        # and at least _CHUNKS_PER_WORKER chunks per worker, so that they finish together
         # (but not below a few thousand satellites a chunk, where overheads would dominate)
-        balanced = max(-(-planes // (_CHUNKS_PER_CORE * (os.cpu_count() or 1))),
-                       -(-4096 // per_plane))
+        balanced = max(-(-planes // (_CHUNKS_PER_WORKER * workers)), -(-4096 // per_plane))
         chunk_planes = max(1, min(chunk_planes, balanced))
-    chunks = [np.arange(first, min(first + chunk_planes, planes))
+    # Each chunk carries only its own planes' elements, so it travels cheaply to a worker;
+    # `map` keeps the chunks' order, and a chunk holds whole planes, so chunk by chunk
+    # sorted is sorted.
+    chunks = [_planes_of(geometry, first * per_plane, min(first + chunk_planes, planes) * per_plane)
               for first in range(0, planes, chunk_planes)]
-    # Chunks of planes, bounded in memory, on every core (numpy releases the GIL inside
-    # each operation); `map` keeps their order, and a chunk holds whole planes, so chunk
-    # by chunk sorted is sorted.
-    return Passes.concatenate(list(_pool().map(
-        _chunk_passes, itertools.repeat(geometry), chunks, itertools.repeat(per_plane),
-        itertools.repeat(horizon_s), itertools.repeat(grid_step_s))))
+    task = functools.partial(_chunk_passes, per_plane=per_plane, horizon_s=horizon_s,
+                             step_s=grid_step_s)
+    if workers == 1:
+        return Passes.concatenate([task(chunk) for chunk in chunks])
+    with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return Passes.concatenate(list(pool.map(task, chunks)))
 
 
-def _chunk_passes(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s) -> Passes:
+def _planes_of(geometry: _Geometry, first: int, end: int) -> tuple[_Geometry, int]:
+    """`geometry` cut to satellites first … end − 1 (whole planes), and `first`."""
+    return attrs.evolve(geometry, raan_rad=geometry.raan_rad[first:end],
+                        mean_anomaly_rad=geometry.mean_anomaly_rad[first:end]), first
+
+
+def _chunk_passes(chunk: tuple[_Geometry, int], per_plane, horizon_s, step_s) -> Passes:
+    """The passes of a chunk of whole planes, satellites numbered from the chunk's first."""
+    geometry, first = chunk
+    plane_index = np.arange(len(geometry.raan_rad) // per_plane)
     satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s, step_s)
-    found = Passes.concatenate([  # cache-sized batches
+    found = _sorted_unique(Passes.concatenate([  # cache-sized batches
         _refine(geometry, satellite[lo:lo + _REFINE_BATCH], station[lo:lo + _REFINE_BATCH],
                 centre[lo:lo + _REFINE_BATCH], horizon_s)
-        for lo in range(0, len(satellite), _REFINE_BATCH)])
-    return _sorted_unique(found)
+        for lo in range(0, len(satellite), _REFINE_BATCH)]))
+    return attrs.evolve(found, satellite=found.satellite + first)
 
 
-@functools.cache
-def _pool() -> concurrent.futures.ThreadPoolExecutor:
-    return concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
-                                                 thread_name_prefix="orbc-passes")
+def _worker_count(pairs: int) -> int:
+    """Processes to spread `pairs` satellite-station pairs over: every core for big work,
+    where this process may fork. The refinement is thousands of numpy operations on small
+    arrays, so threads would queue on the GIL between them; processes scale with the cores.
+    Forking is safe from a process with one thread (another could hold a lock the child
+    needs) that may have children (not a daemon such as a Dask worker, itself one of many);
+    elsewhere, and for small work, this process does it all."""
+    if (pairs < _PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods()
+            or threading.active_count() > 1 or multiprocessing.current_process().daemon):
+        return 1
+    return os.cpu_count() or 1
 
 
 def _sorted_unique(passes: Passes) -> Passes:
@@ -422,9 +444,11 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
 
     def crossing(direction):
         """The time on the `direction` side (−1 AOS, +1 LOS) of the TCA where the threshold
-        is crossed: secant from the guess, continued only where the last step has not yet
-        bracketed the root within the tolerance, then a bracketed Illinois search wherever
-        the secant did not land on a verified root."""
+        is crossed: a Newton step on the pass model from the guess, then secant steps until
+        one is shorter than the tolerance and lands on the right side of the TCA. That last
+        step is taken without evaluating it: the secant converges superlinearly, so its
+        error is ≈ |f″/2f′|·|step|·|previous step|, far below the step. A bracketed Illinois
+        search takes over wherever the secant does not converge."""
         x0 = tca + direction * guess
         f0 = g(everyone, x0) - threshold
         with np.errstate(invalid="ignore", divide="ignore"):  # a Newton step on the model
@@ -433,24 +457,19 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
                       tca + direction * (1.01 * guess + 0.5))
         f1 = g(everyone, x1) - threshold
         todo = everyone
-        for iteration in range(_SECANT_ITERATIONS):
+        for _ in range(_SECANT_ITERATIONS):
             a0, a1, b0, b1, centre_t = x0[todo], x1[todo], f0[todo], f1[todo], tca[todo]
             with np.errstate(invalid="ignore", divide="ignore"):
                 a2 = a1 - b1 * (a1 - a0) / (b1 - b0)
             a2 = np.clip(np.where(np.isfinite(a2), a2, a1), centre_t - 2 * half[todo],
                          centre_t + 2 * half[todo])
-            b2 = g(todo, a2) - threshold[todo]
-            x0[todo], f0[todo], x1[todo], f1[todo] = a1, b1, a2, b2
-            if iteration + 1 < _SECANT_MIN_ITERATIONS:
-                continue
-            # Verified: a sign change (or |f| < 1e-7) across a last step shorter than the
-            # tolerance, on the right side of the TCA.
-            verified = ((np.abs(a2 - a1) < _SECANT_TOLERANCE_S)
-                        & ((np.sign(b1) != np.sign(b2)) | (np.abs(b2) < 1e-7))
-                        & (direction * (a2 - centre_t) > 0))
-            todo = todo[~verified]
+            converged = (np.abs(a2 - a1) < _SECANT_TOLERANCE_S) & (direction * (a2 - centre_t) > 0)
+            x1[todo[converged]] = a2[converged]
+            todo, a1, b1, a2 = (x[~converged] for x in (todo, a1, b1, a2))
             if len(todo) == 0:
                 break
+            x0[todo], f0[todo], x1[todo] = a1, b1, a2
+            f1[todo] = g(todo, a2) - threshold[todo]
         result = x1
         if len(todo):
             result[todo] = _bracketed_crossing(g, todo, tca[todo], direction * half[todo],
