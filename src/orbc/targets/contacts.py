@@ -21,7 +21,7 @@ import json
 import math
 import weakref
 from collections.abc import Iterator
-from functools import partial
+from functools import cache, partial
 
 import attrs
 import numpy as np
@@ -38,7 +38,6 @@ from orbc.physics.propagation import sgp4_shell
 from orbc.physics.sun import days_since_j2000
 from orbc.targets.elements import Slice, first_catalog_number, slices
 from orbc.targets.tables import csv_stream
-from orbc.targets.text import digits
 
 CONTACTS_SCHEMA = pa.schema([
     ("satellite", pa.string()), ("station", pa.string()), ("aos", pa.string()),
@@ -50,7 +49,6 @@ SCHEDULE_SCHEMA = pa.schema([
     ("start", pa.string()), ("end", pa.string()),
 ])
 BATCH_ROWS = 200_000
-_ISO_WIDTH = len("2027-03-21T00:00:00.000Z")
 _NAMES_LISTED = 5
 
 
@@ -136,26 +134,38 @@ def _antenna_schedule(model: Model, engine: Engine) -> AntennaSchedule:
 
 def iso_times(model: Model, seconds: np.ndarray) -> pa.StringArray:
     """Seconds after the epoch as ISO 8601 UTC strings with milliseconds and `Z`
-    (`2027-03-21T00:57:50.963Z`), written digit by digit into one buffer: the
-    contact table has tens of millions of them."""
+    (`2027-03-21T00:57:50.963Z`), assembled from tables into one buffer: the contact
+    table has tens of millions of them."""
     epoch = model.constellation.epoch.astype("datetime64[ms]")
     stamps = epoch + np.round(np.asarray(seconds, dtype=float) * 1e3).astype("timedelta64[ms]")
     days = stamps.astype("datetime64[D]")
     unique_days, which = np.unique(days, return_inverse=True)
-    day_text = "".join(f"{d}T" for d in np.datetime_as_string(unique_days, unit="D"))
-    day_bytes = np.frombuffer(day_text.encode("ascii"), dtype=np.uint8).reshape(-1, 11)
-    ms = (stamps - days).astype(np.int64)
-    text = np.empty((len(stamps), _ISO_WIDTH), dtype=np.uint8)
-    text[:, :11] = day_bytes[which.reshape(-1)]
-    for column, value, width in ((11, ms // 3_600_000, 2), (14, ms // 60_000 % 60, 2),
-                                 (17, ms // 1000 % 60, 2), (20, ms % 1000, 3)):
-        text[:, column:column + width] = digits(value, width)
-    text[:, 13] = text[:, 16] = ord(":")
-    text[:, 19] = ord(".")
-    text[:, 23] = ord("Z")
-    offsets = np.arange(0, _ISO_WIDTH * (len(stamps) + 1), _ISO_WIDTH, dtype=np.int32)
+    millisecond = (stamps - days).astype(np.int64)  # of the day
+    text = np.empty(len(stamps), dtype=_ISO_RECORD)
+    text["day"] = np.char.add(np.datetime_as_string(unique_days, unit="D"), "T").astype(
+        "S11")[which.reshape(-1)]
+    text["clock"] = _clock_texts()[millisecond // 1000]
+    text["fraction"] = _fraction_texts()[millisecond % 1000]
+    offsets = np.arange(0, _ISO_RECORD.itemsize * (len(stamps) + 1), _ISO_RECORD.itemsize,
+                        dtype=np.int32)
     return pa.Array.from_buffers(pa.string(), len(stamps),
-                                 [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])
+                                 [None, pa.py_buffer(offsets), pa.py_buffer(text.view(np.uint8))])
+
+
+_ISO_RECORD = np.dtype([("day", "S11"), ("clock", "S8"), ("fraction", "S5")])  # 24 bytes
+
+
+@cache
+def _clock_texts() -> np.ndarray:
+    """`HH:MM:SS` for every second of a day, indexed by the second."""
+    return np.array([f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60)
+                     for s in range(60)], dtype="S8")
+
+
+@cache
+def _fraction_texts() -> np.ndarray:
+    """`.mmmZ` for every millisecond of a second."""
+    return np.array([f".{k:03d}Z" for k in range(1000)], dtype="S5")
 
 
 class Contacts:
@@ -192,13 +202,13 @@ class Contacts:
 
     def _tables(self, model: Model, engine: Engine) -> Iterator[pa.Table]:
         plan = contact_plan(model, engine)
-        stations = np.array(plan.station_names, dtype=object)
+        satellites, stations = pa.array(plan.satellite_names), pa.array(plan.station_names)
         p = plan.passes
         for lo in range(0, len(p), BATCH_ROWS):
             b = p.take(slice(lo, lo + BATCH_ROWS))
             yield pa.Table.from_arrays([
-                pa.array(plan.satellite_names[b.satellite]),
-                pa.array(stations[b.station]),
+                satellites.take(b.satellite),
+                stations.take(b.station),
                 iso_times(model, b.aos_s),
                 iso_times(model, b.los_s),
                 iso_times(model, b.tca_s),
@@ -246,13 +256,13 @@ class Schedule:
     def _tables(self, model: Model, engine: Engine) -> Iterator[pa.Table]:
         plan = contact_plan(model, engine)
         s = antenna_schedule(model, engine)
-        stations = np.array(plan.station_names, dtype=object)
+        satellites, stations = pa.array(plan.satellite_names), pa.array(plan.station_names)
         for lo in range(0, len(s), BATCH_ROWS):
             part = slice(lo, lo + BATCH_ROWS)
             yield pa.Table.from_arrays([
-                pa.array(stations[s.station[part]]),
+                stations.take(s.station[part]),
                 pa.array(s.antenna[part].astype(np.int32)),
-                pa.array(plan.satellite_names[s.satellite[part]]),
+                satellites.take(s.satellite[part]),
                 iso_times(model, s.start_s[part]),
                 iso_times(model, s.end_s[part]),
             ], schema=SCHEDULE_SCHEMA)

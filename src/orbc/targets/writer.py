@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -48,7 +50,7 @@ def write_atomically(directory: Path, relative: str, chunks: Iterable[bytes]) ->
     try:
         os.chmod(temporary, _FILE_MODE)
         with os.fdopen(handle, "wb") as stream:
-            for chunk in chunks:
+            for chunk in _made_ahead(chunks):
                 digest.update(chunk)
                 size += len(chunk)
                 stream.write(chunk)
@@ -59,6 +61,48 @@ def write_atomically(directory: Path, relative: str, chunks: Iterable[bytes]) ->
         Path(temporary).unlink(missing_ok=True)
         raise
     return digest.hexdigest(), size
+
+
+def _made_ahead(chunks: Iterable[bytes], depth: int = 2) -> Iterator[bytes]:
+    """`chunks`, made by a background thread up to `depth` chunks ahead, so that making the
+    next chunk (numpy and Arrow work outside the GIL) overlaps hashing and writing this one.
+    An exception in the making is raised here; stopping here stops the making."""
+    made: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                made.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                if not put((True, chunk)):
+                    return
+        except BaseException as error:  # handed over to the consuming thread
+            put((False, error))
+            return
+        put((False, None))
+
+    maker = threading.Thread(target=make, name="orbc-artifact-maker", daemon=True)
+    maker.start()
+    try:
+        while True:
+            is_chunk, value = made.get()
+            if is_chunk:
+                yield value
+            elif value is None:
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        maker.join()
 
 
 def write_manifest(directory: Path, spec: str, written: list[Written]) -> None:
