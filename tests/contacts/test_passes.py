@@ -210,8 +210,38 @@ def _assert_matches_dense_sgp4(model, satrecs, step_s=20.0):
         assert np.array_equal(inside[clear], (elevation > minimum)[clear]), name
 
 
+def _assert_edges_within(model, satrecs, tolerance_s=0.01):
+    """By the C++ SGP4, every AOS and LOS inside the horizon is within `tolerance_s` of the
+    crossing of the station's minimum elevation: below it `tolerance_s` before an AOS and
+    after a LOS, above it `tolerance_s` inside the window."""
+    plan = contact_plan(model)
+    p = plan.passes
+    inner = (p.aos_s > 0) & (p.los_s < model.schedule.horizon_s)
+    offsets = np.array([-tolerance_s, tolerance_s])
+    for s, station_name in enumerate(plan.station_names):
+        station = model.ground_stations[station_name]
+        site = station_ecef_m(station.latitude_rad, station.longitude_rad, station.altitude_m)
+        up = geodetic_up(station.latitude_rad, station.longitude_rad)
+        for row in np.nonzero(inner & (p.station == s))[0]:
+            satrec = satrecs[plan.satellite_names[p.satellite[row]]]
+            seconds = np.concatenate([p.aos_s[row] + offsets, p.los_s[row] + offsets])
+            error, teme_km, _ = satrec.sgp4_array(np.full(4, satrec.jdsatepoch),
+                                                  satrec.jdsatepochF + seconds / 86400.0)
+            assert not error.any()
+            theta = gmst_rad(days_since_j2000(model.constellation.epoch) + seconds / 86400.0)
+            fixed = np.stack([np.cos(theta) * teme_km[:, 0] + np.sin(theta) * teme_km[:, 1],
+                              -np.sin(theta) * teme_km[:, 0] + np.cos(theta) * teme_km[:, 1],
+                              teme_km[:, 2]], axis=-1) * 1e3
+            above = sin_elevation(fixed, site, up) > math.sin(station.min_elevation_rad)
+            assert above.tolist() == [False, True, True, False], (row, seconds)
+
+
 def test_every_conformance_satellite_against_dense_sgp4(conformance_model, omm_satrecs):
     _assert_matches_dense_sgp4(conformance_model, omm_satrecs(conformance_model))
+
+
+def test_every_conformance_edge_within_10_ms(conformance_model, omm_satrecs):
+    _assert_edges_within(conformance_model, omm_satrecs(conformance_model))
 
 
 @pytest.mark.parametrize("altitude_km, inclination, latitude_deg, min_elevation_deg", [
@@ -233,6 +263,7 @@ def test_synthetic_shells(compile_text, specs, omm_satrecs, timescale, altitude_
     assert len(plan.passes) > 0
     satrecs = omm_satrecs(model)
     _assert_matches_dense_sgp4(model, satrecs, step_s=10.0)
+    _assert_edges_within(model, satrecs)
     worst, _ = _compare_with_skyfield(model, plan, satrecs, timescale, specs, [0, 7, 13, 19])
     assert worst[0] < EDGE_TOLERANCE_S and worst[1] < EDGE_TOLERANCE_S
     assert worst[2] < ELEVATION_TOLERANCE_DEG

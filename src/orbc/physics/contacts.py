@@ -65,6 +65,7 @@ _TCA_FITS = 4
 _TRUSTED_SAMPLE_SIN = 0.1
 _TRUSTED_PEAK_COT2 = 1.0 / math.tan(math.radians(80.0)) ** 2
 _PEAK_MARGIN = 1e-4
+_NEWTON_SETTLED_S = 0.5
 _SECANT_ITERATIONS = 4
 _SECANT_TOLERANCE_S = 1e-2
 _ILLINOIS_ITERATIONS = 24
@@ -140,6 +141,7 @@ class _Geometry:
     sin_min_elevation: np.ndarray  # (S,)
     half_pass_s: np.ndarray  # (S,) bound on half a pass
     near_sin: np.ndarray  # (S,) plane screening threshold on |sin δ|
+    pass_sin: np.ndarray  # (S,) threshold on |sin δ| where a satellite crosses the station
     gmst_epoch_rad: float  # IAU 1982 GMST at the epoch
     gmst_rate_rad_s: float
 
@@ -291,11 +293,11 @@ def _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days) -> _Geome
     # While a satellite crosses the cone, sin δ changes by at most (ω⊕ + |Ω̇|) per second
     # (the station turns about the pole, the plane's normal about it too).
     drift = EARTH_ROTATION_RATE_RAD_S + abs(shell.node_rate_rad_s)
-    near = np.sin(np.minimum(central + _ANGLE_ALLOWANCE_RAD, np.pi / 2)) + drift * half_pass
+    reach = np.sin(np.minimum(central + _ANGLE_ALLOWANCE_RAD, np.pi / 2))
     return _Geometry(shell, raan_rad, mean_anomaly_rad, stations, ecef, stations.up,
                      ecef / np.linalg.norm(ecef, axis=-1, keepdims=True),
                      np.linalg.norm(ecef, axis=-1),
-                     np.sin(stations.min_elevation_rad), half_pass, near,
+                     np.sin(stations.min_elevation_rad), half_pass, reach + drift * half_pass, reach,
                      float(gmst_rad(epoch_days)), float(gmst_rate_rad_s(epoch_days)))
 
 
@@ -375,7 +377,7 @@ def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
     station = run_station[run]
     limit = geometry.half_pass_s[station]
     centre = times[grid_left] + fraction * step_s + np.clip(np.nan_to_num(shift), -limit, limit)
-    keep = np.abs(delta) <= geometry.near_sin[station]
+    keep = np.abs(delta) <= geometry.pass_sin[station]
     return satellite[pair][keep].astype(np.int64), station[keep].astype(np.int64), centre[keep]
 
 
@@ -458,19 +460,24 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
 
     def crossing(direction):
         """The time on the `direction` side (−1 AOS, +1 LOS) of the TCA where the threshold
-        is crossed: a Newton step on the pass model from the guess, then secant steps until
-        one is shorter than the tolerance and lands on the right side of the TCA. That last
-        step is taken without evaluating it: the secant converges superlinearly, so its
-        error is ≈ |f″/2f′|·|step|·|previous step|, far below the step. A bracketed Illinois
-        search takes over wherever the secant does not converge."""
+        is crossed: a Newton step on the pass model from the guess, taken as the answer where
+        it is shorter than _NEWTON_SETTLED_S (the model's slope is within ≈ 1 % there, so
+        such a step ends within ≈ 5 ms of the root), else secant steps until one is shorter
+        than the tolerance and lands on the right side of the TCA. That last step is taken
+        without evaluating it: the secant converges superlinearly, so its error is
+        ≈ |f″/2f′|·|step|·|previous step|, far below the step. A bracketed Illinois search
+        takes over wherever the secant does not converge."""
         x0 = tca + direction * guess
         f0 = g(everyone, x0) - threshold
         with np.errstate(invalid="ignore", divide="ignore"):  # a Newton step on the model
             x1 = x0 + direction * f0 / slope
-        x1 = np.where(np.isfinite(x1) & (np.abs(x1 - x0) < 0.25 * guess + 1.0), x1,
+        step = np.abs(x1 - x0)
+        x1 = np.where(np.isfinite(x1) & (step < 0.25 * guess + 1.0), x1,
                       tca + direction * (1.01 * guess + 0.5))
-        f1 = g(everyone, x1) - threshold
-        todo = everyone
+        settled = (step < _NEWTON_SETTLED_S) & (direction * (x1 - tca) > 0)
+        todo = everyone[~settled]
+        f1 = np.zeros_like(x1)
+        f1[todo] = g(todo, x1[todo]) - threshold[todo]
         for _ in range(_SECANT_ITERATIONS):
             a0, a1, b0, b1, centre_t = x0[todo], x1[todo], f0[todo], f1[todo], tca[todo]
             with np.errstate(invalid="ignore", divide="ignore"):
