@@ -84,7 +84,7 @@ def _made_ahead(chunks: Iterable[bytes], depth: int = 2) -> Iterator[bytes]:
             for chunk in chunks:
                 if not put((True, chunk)):
                     return
-        except BaseException as error:  # handed over to the consuming thread
+        except BaseException as error:  # noqa: BLE001 - raised again by the consumer
             put((False, error))
             return
         put((False, None))
