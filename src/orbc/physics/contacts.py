@@ -158,21 +158,27 @@ class _Tracks:
     def __init__(self, geometry: _Geometry, satellite=None, station=None, columns=None):
         self.geometry = geometry
         if columns is None:
-            columns = np.concatenate([
-                (geometry.raan_rad[satellite] - geometry.gmst_epoch_rad)[None],
-                geometry.mean_anomaly_rad[satellite][None],
-                geometry.station_ecef.T[:, station], geometry.station_up.T[:, station],
-                geometry.station_direction.T[:, station]])
+            columns = np.empty((11, len(satellite)))
+            np.take(geometry.raan_rad, satellite, out=columns[0])
+            columns[0] -= geometry.gmst_epoch_rad
+            np.take(geometry.mean_anomaly_rad, satellite, out=columns[1])
+            per_station = np.concatenate([geometry.station_ecef.T, geometry.station_up.T,
+                                          geometry.station_direction.T])
+            np.take(per_station, station, axis=1, out=columns[2:])
         self.columns = columns
 
     def take(self, index) -> _Tracks:
-        return _Tracks(self.geometry, columns=self.columns[:, index])
+        """The candidates `index` (positions, or a boolean mask)."""
+        index = np.asarray(index)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        return _Tracks(self.geometry, columns=np.take(self.columns, index, axis=1))
 
     def sin_elevation(self, index, time_s, central=False):
         """sin(elevation) of the candidates `index` (None: all) at their own times; with
         `central`, also the cosine of the Earth-central angle between satellite and station
         and the satellite's distance from the centre."""
-        columns = self.columns if index is None else self.columns[:, index]
+        columns = self.columns if index is None else np.take(self.columns, index, axis=1)
         node, anomaly, sx, sy, sz, ux, uy, uz, cx, cy, cz = columns
         time_s = np.asarray(time_s, dtype=float)
         x, y, z = sgp4_xyz_m(self.geometry.shell, node, anomaly, time_s,
@@ -328,10 +334,9 @@ def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
     row_end, seg_end = np.nonzero(edges == -1)  # seg_end: one past the last near segment
     if len(row_start) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    psi_flat = psi.reshape(flat.shape[0], -1)
-    sin_delta_flat = sin_delta.reshape(flat.shape[0], -1)
-    psi_start = psi_flat[row_start, seg_start]
-    psi_end = psi_flat[row_end, seg_end]  # the run covers grid points seg_start … seg_end
+    psi_all = psi.reshape(-1)  # row-major over (plane, station) rows of len(times) points
+    psi_start = np.take(psi_all, row_start * len(times) + seg_start)
+    psi_end = np.take(psi_all, row_end * len(times) + seg_end)  # runs cover seg_start … seg_end
     # Every satellite of the run's plane: crossings u_k0 + ψ = 2πm for ψ within the run.
     run_plane = plane_index[row_start // len(stations)]
     run_station = row_start % len(stations)
@@ -353,7 +358,7 @@ def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
     point_run = np.repeat(np.arange(runs), lengths)
     point_grid = (np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
                   + seg_start[point_run])
-    point_psi = psi_flat[row_start[point_run], point_grid]
+    point_psi = np.take(psi_all, row_start[point_run] * len(times) + point_grid)
     span = psi_end - psi_start
     offset = np.concatenate([[0.0], np.cumsum(span + 1.0)[:-1]])
     key = point_psi - psi_start[point_run] + offset[point_run]
@@ -363,22 +368,28 @@ def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
     left = right - 1
     fraction = np.clip((target_key - key[left]) / (key[right] - key[left]), 0.0, 1.0)
     grid_left = point_grid[left]
-    grid_right = np.minimum(grid_left + 1, len(times) - 1)
-    row = row_start[run]
-    delta_left, delta_right = sin_delta_flat[row, grid_left], sin_delta_flat[row, grid_right]
-    delta = delta_left * (1 - fraction) + delta_right * fraction
+    # Grid points left and right of each crossing, as indices into the flattened rows.
+    flat_left = row_start[run] * len(times) + grid_left
+    flat_right = flat_left + (grid_left + 1 < len(times))
+    sin_delta_all = sin_delta.reshape(-1)
+    delta_left, delta_right = np.take(sin_delta_all, flat_left), np.take(sin_delta_all, flat_right)
+    delta = delta_left + fraction * (delta_right - delta_left)
+    station = run_station[run]
+    keep = np.nonzero(np.abs(delta) <= geometry.pass_sin[station])[0]
+    delta, delta_left, delta_right, fraction, flat_left, flat_right, grid_left, station, pair = (
+        np.take(x, keep) for x in (delta, delta_left, delta_right, fraction, flat_left,
+                                   flat_right, grid_left, station, pair))
     # The crossing φ = u − u_s = 0 is not quite the closest approach: the station moves
     # out of the plane meanwhile. cos γ = cos δ·cos φ is largest where
     # tan φ = −tan δ·δ̇/φ̇, i.e. Δt ≈ −sin δ·(d sin δ/dt) / (cos² δ · φ̇²).
     sin_rate = (delta_right - delta_left) / step_s
-    phi_rate = (psi_flat[row, grid_right] - psi_flat[row, grid_left]) / step_s
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shift = -delta * sin_rate / ((1.0 - delta**2) * phi_rate**2)
-    station = run_station[run]
+    phi_rate = (np.take(psi_all, flat_right) - np.take(psi_all, flat_left)) / step_s
+    denominator = (1.0 - delta**2) * phi_rate**2
+    shift = np.divide(-delta * sin_rate, denominator, out=np.zeros_like(delta),
+                      where=denominator > 0)
     limit = geometry.half_pass_s[station]
-    centre = times[grid_left] + fraction * step_s + np.clip(np.nan_to_num(shift), -limit, limit)
-    keep = np.abs(delta) <= geometry.pass_sin[station]
-    return satellite[pair][keep].astype(np.int64), station[keep].astype(np.int64), centre[keep]
+    centre = times[grid_left] + fraction * step_s + np.clip(shift, -limit, limit)
+    return np.take(satellite, pair), station, centre
 
 
 def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passes:
@@ -424,34 +435,14 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
     exact = np.nonzero(~trusted)[0]
     peak[exact], cos_peak[exact], radius[exact] = tracks.sin_elevation(exact, tca[exact],
                                                                        central=True)
-    visible = peak >= threshold
-    # Starting guesses for the edges, from the pass's geometry: along a great-circle track
-    # the central angle obeys cos γ(t) = cos γ_p·cos(ω·(t − tca)), so the curvature of
-    # cos γ over the last three samples gives ω, and the edge lies where γ reaches the
-    # angle λ_e at which a spherical Earth puts the satellite at the minimum elevation
-    # (shifted by the difference between that model and the true peak elevation).
-    rate = np.sqrt(np.maximum(-(c_plus - 2.0 * c_0 + c_minus) / spacing**2, 0.0)
-                   / np.maximum(cos_peak, 1e-9))
-    station_radius = geometry.station_radius[station]
-    gamma_peak = np.arccos(np.clip(cos_peak, -1.0, 1.0))
-    model_peak = np.arctan2(cos_peak - station_radius / radius, np.sin(gamma_peak))
-    target = np.arcsin(threshold) - (np.arcsin(np.clip(peak, -1, 1)) - model_peak)
-    edge_angle = np.arccos(np.clip(station_radius / radius * np.cos(target), -1, 1)) - target
-    with np.errstate(invalid="ignore", divide="ignore"):
-        along = np.arccos(np.clip(np.cos(edge_angle) / cos_peak, -1.0, 1.0))
-        guess = along / rate
-    guess = np.where(np.isfinite(guess), np.minimum(guess, half), 0.5 * half)
-    # The model's rate of change of sin(elevation) there (falling towards the LOS): with
-    # c = cos γ and d the range, d sin(elevation)/dc = r²·(r − ρc)/d³ and
-    # dc/dt = −cos γ_p·ω·sin(ω·(t − tca)).
-    cos_edge = cos_peak * np.cos(rate * guess)
-    distance = np.sqrt(radius**2 + station_radius**2 - 2.0 * radius * station_radius * cos_edge)
-    slope = (radius**2 * (radius - station_radius * cos_edge) / distance**3
-             * cos_peak * rate * np.sin(rate * guess))
-    satellite, station, tca, half, threshold, guess, peak, slope = (
-        x[visible] for x in (satellite, station, tca, half, threshold, guess, peak, slope))
+    visible = np.flatnonzero(peak >= threshold)
+    satellite, station, tca, half, threshold, peak, cos_peak, radius, curvature = (
+        np.take(x, visible) for x in (satellite, station, tca, half, threshold, peak, cos_peak,
+                                      radius, c_plus - 2.0 * c_0 + c_minus))
     if len(satellite) == 0:
         return Passes.empty()
+    guess, slope = _edge_guesses(cos_peak, curvature / spacing**2, radius,
+                                 geometry.station_radius[station], peak, threshold, half)
     tracks = tracks.take(visible)
     everyone = np.arange(len(satellite))
 
@@ -507,6 +498,45 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
     moved = np.nonzero(tca_c != tca)[0]
     peak[moved] = tracks.take(np.nonzero(inside)[0][moved]).sin_elevation(None, tca_c[moved])
     return Passes(satellite, station, aos_c, los_c, tca_c, np.arcsin(np.clip(peak, -1, 1)))
+
+
+def _edge_guesses(cos_peak, curvature, radius, station_radius, sin_peak, sin_threshold, half):
+    """Where to start looking for the edges (seconds either side of the TCA) and the slope
+    of sin(elevation) there, from the pass's geometry.
+
+    Along a great-circle track the central angle obeys cos γ(t) = cos γ_p·cos(ω·(t − tca)),
+    so the curvature of cos γ at the TCA (per s²) gives ω, and the edge lies where γ
+    reaches the angle λ_e at which a spherical Earth puts the satellite at the target
+    elevation ε: the minimum elevation E shifted by the difference between the true peak
+    elevation P and that model's, M (tan M = (cos γ_p − ρ/r)/sin γ_p). Angles are
+    combined through their sines and cosines; only the last step takes an arccos. The
+    slope (falling towards the LOS): with c = cos γ and d the range,
+    d sin(elevation)/dc = r²·(r − ρc)/d³ and dc/dt = −cos γ_p·ω·sin(ω·(t − tca))."""
+    rate = np.sqrt(np.maximum(-curvature, 0.0) / np.maximum(cos_peak, 1e-9))
+    ratio = station_radius / radius
+    sin_gamma = np.sqrt(np.maximum(1.0 - cos_peak**2, 0.0))
+    norm = np.hypot(cos_peak - ratio, sin_gamma)
+    sin_m, cos_m = (cos_peak - ratio) / norm, sin_gamma / norm
+    cos_p = np.sqrt(np.maximum(1.0 - sin_peak**2, 0.0))
+    cos_e = np.sqrt(1.0 - sin_threshold**2)
+    sin_a, cos_a = sin_peak * cos_m - cos_p * sin_m, cos_p * cos_m + sin_peak * sin_m  # P − M
+    sin_t, cos_t = sin_threshold * cos_a - cos_e * sin_a, cos_e * cos_a + sin_threshold * sin_a
+    # λ_e = arccos(ρ/r·cos ε) − ε
+    cos_edge_angle = ratio * cos_t**2 + sin_t * np.sqrt(np.maximum(1.0 - (ratio * cos_t)**2, 0.0))
+    cos_along = np.clip(cos_edge_angle / cos_peak, -1.0, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        guess = np.arccos(cos_along) / rate
+    reached = np.isfinite(guess) & (guess <= half)
+    cos_phase, sin_phase = cos_along, np.sqrt(1.0 - cos_along**2)
+    if not reached.all():  # the model gives no edge within the bound: start at or before it
+        guess = np.where(np.isfinite(guess), np.minimum(guess, half), 0.5 * half)
+        cos_phase = np.where(reached, cos_phase, np.cos(rate * guess))
+        sin_phase = np.where(reached, sin_phase, np.sin(rate * guess))
+    cos_edge = cos_peak * cos_phase
+    distance = np.sqrt(radius**2 + station_radius**2 - 2.0 * radius * station_radius * cos_edge)
+    slope = (radius**2 * (radius - station_radius * cos_edge) / distance**3
+             * cos_peak * rate * sin_phase)
+    return guess, slope
 
 
 def _peak_from_samples(tca, middle, spacing, samples):
