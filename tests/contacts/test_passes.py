@@ -303,8 +303,15 @@ def test_worker_processes_find_the_same_passes(monkeypatch):
     from orbc.physics import contacts
 
     alone = _walker_passes(12, 30, chunk_planes=5)
+    pools = []
+    monkeypatch.setattr(contacts, "_POOL", pools)
     monkeypatch.setattr(contacts, "_worker_count", lambda pairs: 2)
-    spread = _walker_passes(12, 30, chunk_planes=5)
+    try:
+        spread = _walker_passes(12, 30, chunk_planes=5)
+    finally:
+        for pool in pools:
+            pool.shutdown()
+    assert len(pools) == 1  # the chunks went to worker processes
     assert len(alone) > 500
     for field in ("satellite", "station", "aos_s", "los_s", "tca_s", "max_elevation_rad"):
         assert np.array_equal(getattr(alone, field), getattr(spread, field)), field
@@ -314,13 +321,18 @@ def test_worker_processes_only_where_forking_is_safe(monkeypatch):
     from orbc.physics import contacts
 
     big = contacts._PARALLEL_MIN_PAIRS
+    monkeypatch.setattr(contacts, "_POOL", [])
     monkeypatch.setattr(contacts.threading, "active_count", lambda: 1)
     monkeypatch.setattr(contacts.os, "cpu_count", lambda: 2)
     assert contacts._worker_count(big - 1) == 1  # small work: not worth a process
     assert contacts._worker_count(big) == 2
     monkeypatch.setattr(contacts.threading, "active_count", lambda: 3)
     assert contacts._worker_count(big) == 1  # another thread could hold a lock
-    monkeypatch.setattr(contacts.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(contacts, "_POOL", [object()])
+    assert contacts._worker_count(big) == 2  # the workers were forked before that thread
+    monkeypatch.setattr(contacts.multiprocessing, "parent_process", lambda: object())
+    assert contacts._worker_count(big) == 1  # a worker process forks no more
+    monkeypatch.setattr(contacts.multiprocessing, "parent_process", lambda: None)
     monkeypatch.setattr(contacts.multiprocessing, "current_process",
                         lambda: type("Daemon", (), {"daemon": True})())
     assert contacts._worker_count(big) == 1  # a daemon (a Dask worker) may not fork

@@ -202,12 +202,23 @@ def find_passes(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.nda
     (UTC, taken as UT1). Returns windows clipped to [0, horizon_s], sorted by
     (satellite, station, AOS).
     """
+    return Passes.concatenate(find_passes_by_chunk(
+        shell, raan_rad, mean_anomaly_rad, per_plane, stations, epoch_days, horizon_s,
+        grid_step_s, chunk_planes))
+
+
+def find_passes_by_chunk(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.ndarray,
+                         per_plane: int, stations: Stations, epoch_days: float,
+                         horizon_s: float, grid_step_s: float = 60.0,
+                         chunk_planes: int | None = None) -> list[Passes]:
+    """`find_passes` as the passes of consecutive chunks of whole planes, for a caller that
+    joins many shells' passes: concatenated, they are `find_passes`'s result."""
     if not shell.is_near_earth:
         raise ValueError("find_passes handles near-Earth SGP4 shells (period < 225 min) only")
     raan_rad = np.asarray(raan_rad, dtype=float)
     mean_anomaly_rad = np.asarray(mean_anomaly_rad, dtype=float)
     if len(raan_rad) == 0 or len(stations) == 0 or horizon_s <= 0:
-        return Passes.empty()
+        return []
     geometry = _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days)
     planes = len(raan_rad) // per_plane
     workers = _worker_count(len(raan_rad) * len(stations))
@@ -225,11 +236,7 @@ def find_passes(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_rad: np.nda
               for first in range(0, planes, chunk_planes)]
     task = functools.partial(_chunk_passes, per_plane=per_plane, horizon_s=horizon_s,
                              step_s=grid_step_s)
-    if workers == 1:
-        return Passes.concatenate([task(chunk) for chunk in chunks])
-    with concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return Passes.concatenate(list(pool.map(task, chunks)))
+    return list(map(task, chunks) if workers == 1 else _worker_pool().map(task, chunks))
 
 
 def _planes_of(geometry: _Geometry, first: int, end: int) -> tuple[_Geometry, int]:
@@ -252,15 +259,36 @@ def _chunk_passes(chunk: tuple[_Geometry, int], per_plane, horizon_s, step_s) ->
 
 def _worker_count(pairs: int) -> int:
     """Processes to spread `pairs` satellite-station pairs over: every core for big work,
-    where this process may fork. The refinement is thousands of numpy operations on small
-    arrays, so threads would queue on the GIL between them; processes scale with the cores.
-    Forking is safe from a process with one thread (another could hold a lock the child
-    needs) that may have children (not a daemon such as a Dask worker, itself one of many);
-    elsewhere, and for small work, this process does it all."""
-    if (pairs < _PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods()
-            or threading.active_count() > 1 or multiprocessing.current_process().daemon):
+    where this process may have worker processes. The refinement is thousands of numpy
+    operations on small arrays, so threads would queue on the GIL between them; processes
+    scale with the cores. Small work stays in this process."""
+    if pairs < _PARALLEL_MIN_PAIRS or not _may_have_workers():
         return 1
     return os.cpu_count() or 1
+
+
+def _may_have_workers() -> bool:
+    """Whether this process has worker processes, or may fork them: not from a process that
+    is a worker itself (a Dask worker, one of ours: one of many already), and only from a
+    process with one thread (another thread could hold a lock the child needs)."""
+    if multiprocessing.parent_process() is not None or multiprocessing.current_process().daemon:
+        return False
+    if _POOL:
+        return True
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+_POOL: list[concurrent.futures.ProcessPoolExecutor] = []  # forked once, then kept
+
+
+def _worker_pool() -> concurrent.futures.ProcessPoolExecutor:
+    """One worker process per core, forked at first use and kept for this process's life:
+    later shells find them started and their memory warm. With the fork start method every
+    worker is forked at the first task, before the pool starts its own manager thread."""
+    if not _POOL:
+        _POOL.append(concurrent.futures.ProcessPoolExecutor(
+            os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork")))
+    return _POOL[0]
 
 
 def _sorted_unique(passes: Passes) -> Passes:

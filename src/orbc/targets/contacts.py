@@ -32,7 +32,7 @@ from orbc.compiler.model import Model
 from orbc.compiler.schedule import AntennaSchedule, schedule_antennas
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
-from orbc.physics.contacts import Passes, Stations, find_passes
+from orbc.physics.contacts import Passes, Stations, find_passes_by_chunk
 from orbc.physics.orbits import kozai_mean_motion_rad_min
 from orbc.physics.propagation import sgp4_shell
 from orbc.physics.sun import days_since_j2000
@@ -98,27 +98,29 @@ def model_stations(model: Model) -> Stations:
                                 "min_elevation_rad")))
 
 
-def _slice_passes(model: Model, piece: Slice) -> Passes | None:
-    """The passes of one slice of whole planes, numbered in element-set order; None for a
-    deep-space shell (runs on an engine worker)."""
+def _slice_passes(model: Model, piece: Slice) -> list[Passes] | None:
+    """The passes of one slice of whole planes in chunks, numbered in element-set order;
+    None for a deep-space shell (runs on an engine worker)."""
     shell = model.shells[piece.shell]
     columns = expand(shell, piece.first_plane, piece.plane_count)
     kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m, columns.inclination_rad))
     sgp4 = sgp4_shell(kozai, columns.inclination_rad)
     if not sgp4.is_near_earth:
         return None
-    passes = find_passes(sgp4, columns.raan_rad, columns.mean_anomaly_rad, shell.per_plane,
-                         model_stations(model), float(days_since_j2000(model.constellation.epoch)),
-                         model.schedule.horizon_s)
-    return attrs.evolve(passes, satellite=passes.satellite + first_catalog_number(model, piece) - 1)
+    chunks = find_passes_by_chunk(
+        sgp4, columns.raan_rad, columns.mean_anomaly_rad, shell.per_plane, model_stations(model),
+        float(days_since_j2000(model.constellation.epoch)), model.schedule.horizon_s)
+    first = first_catalog_number(model, piece) - 1
+    return [attrs.evolve(passes, satellite=passes.satellite + first) for passes in chunks]
 
 
 def _contact_plan(model: Model, engine: Engine) -> ContactPlan:
     pieces = slices(model)
     found = list(engine.map(partial(_slice_passes, model), pieces, "contacts"))
-    deep = sorted({piece.shell for piece, passes in zip(pieces, found) if passes is None})
+    deep = sorted({piece.shell for piece, chunks in zip(pieces, found) if chunks is None})
     names = [shell_satellite_names(model.shells[name]) for name in sorted(model.shells)]
-    passes = Passes.concatenate([p for p in found if p is not None])  # satellite, station, AOS
+    # one copy of every column, sorted by satellite, station, AOS
+    passes = Passes.concatenate([p for chunks in found if chunks is not None for p in chunks])
     all_names = np.concatenate(names) if names else np.zeros(0, dtype=str)
     return ContactPlan(passes, all_names, list(model.ground_stations), deep)
 
