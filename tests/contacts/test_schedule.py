@@ -12,7 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orbc.compiler.schedule import dominated_windows, schedule_antennas, upper_bound_s
+from orbc.compiler.schedule import (
+    dominated_windows,
+    schedule_antennas,
+    stable_argsort,
+    upper_bound_s,
+)
 from orbc.targets.contacts import (
     Contacts,
     Schedule,
@@ -211,3 +216,12 @@ def test_iso_times_match_numpy(conformance_model):
     expected = np.char.add(np.datetime_as_string(
         epoch + np.round(seconds * 1e3).astype("timedelta64[ms]"), unit="ms"), "Z")
     assert iso_times(conformance_model, seconds).to_pylist() == expected.tolist()
+
+
+@given(st.lists(st.sampled_from([0.0, -0.0, 1.5, 2.0, 60.0, 86400.0, 1e-9]), max_size=300)
+       | st.lists(st.floats(-1e6, 1e6), max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_stable_argsort_is_numpys_stable_sort(values):
+    """Ties (many, as AOS clipped to 0 are) keep their index order, as numpy's stable sort."""
+    values = np.array(values, dtype=float)
+    assert np.array_equal(stable_argsort(values), np.argsort(values, kind="stable"))
