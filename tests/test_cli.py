@@ -198,3 +198,26 @@ def test_explain_defaults_lists_every_overridable_assumption(capsys):
                         ("solar_array.packing", "90 %")]:
         line = next(line for line in out.splitlines() if name in line)
         assert value in line
+
+
+def test_sigterm_stops_a_build_without_a_partial_artifact(orbc, conformance, tmp_path,
+                                                          monkeypatch):
+    """SIGTERM (a CI timeout, say) ends the build with 143 and leaves no artifact, finished
+    or partial, of the interrupted build."""
+    import signal
+
+    from orbc.targets import TARGETS
+
+    def emit(model, engine):
+        def chunks():
+            yield b"1 00001U ..."
+            os.kill(os.getpid(), signal.SIGTERM)
+            yield from (b"more" for _ in range(1000))
+        yield "tle/constellation.tle", chunks()
+
+    monkeypatch.setattr(TARGETS["tle"], "emit", emit)
+    before = signal.getsignal(signal.SIGTERM)
+    code, _, _ = orbc("build", conformance, "-o", tmp_path / "out", "--target", "tle")
+    assert code == 143
+    assert [p.name for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 
 import attrs
 
@@ -61,10 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that partial artifacts are removed."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return _COMMANDS[args.command](args)
+    except _Terminated:
+        return 143
     except UsageError as error:
         print(f"orbc: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -79,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         print("orbc: internal error (a bug in orbc); run again with --debug and report it",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _compile(path: str) -> Compilation:

@@ -8,6 +8,10 @@ maximum elevation within 0.2°; the code aims at 1 s and does far better (docs/c
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -336,3 +340,35 @@ def test_worker_processes_only_where_forking_is_safe(monkeypatch):
     monkeypatch.setattr(contacts.multiprocessing, "current_process",
                         lambda: type("Daemon", (), {"daemon": True})())
     assert contacts._worker_count(big) == 1  # a daemon (a Dask worker) may not fork
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_worker_processes_end_with_their_parent():
+    """Killed (SIGKILL: no handler runs), `orbc` leaves no worker process behind."""
+    script = ("import os, sys\n"
+              "from orbc.physics import contacts\n"
+              "contacts._worker_pool().submit(os.getpid).result()\n"
+              "print('ready', flush=True)\n"
+              "sys.stdin.read()\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE)
+    try:
+        assert parent.stdout.readline() == b"ready\n"
+        workers = [int(pid) for task in Path(f"/proc/{parent.pid}/task").iterdir()
+                   for pid in (task / "children").read_text().split()]
+        assert workers
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10.0
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -35,6 +35,7 @@ import math
 import multiprocessing
 import os
 import threading
+import time
 
 import attrs
 import numpy as np
@@ -287,8 +288,20 @@ def _worker_pool() -> concurrent.futures.ProcessPoolExecutor:
     worker is forked at the first task, before the pool starts its own manager thread."""
     if not _POOL:
         _POOL.append(concurrent.futures.ProcessPoolExecutor(
-            os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork")))
+            os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"),
+            initializer=_end_with_parent, initargs=(os.getpid(),)))
     return _POOL[0]
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a worker: end as soon as the process that forked it is gone (killed, say), rather
+    than live on as an orphan."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="orbc-parent-watch", daemon=True).start()
 
 
 def _sorted_unique(passes: Passes) -> Passes:
