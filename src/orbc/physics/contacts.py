@@ -16,11 +16,15 @@ Three vectorised stages, none of which steps a satellite through every minute:
    plane, so every satellite's crossings follow from one `searchsorted` on ψ.
 3. **Refinement with SGP4.** Each candidate is propagated with
    `orbc.physics.propagation` (the SGP4 equations, evaluated per candidate at its
-   own times): a parabola through sin(elevation) at ±8 s for the time of closest
-   approach (maximum elevation), then, for AOS and LOS, a geometric guess, a
-   Newton step on the pass model and secant steps on sin(elevation) −
-   sin(min elevation) until a sign change brackets the root within 10 ms (Illinois
-   regula falsi where that fails), all as arrays over the candidates.
+   own times): three samples of sin(elevation) at ±8 s around the estimate give the
+   time of closest approach and the maximum elevation (the parabola of tan² of the
+   zenith angle through them); then, for AOS and LOS, a geometric guess, a Newton
+   step on the pass model, and secant steps on sin(elevation) − sin(min elevation)
+   where that step was long, to within 10 ms (Illinois regula falsi where the secant
+   fails), all as arrays over the candidates. About six SGP4 evaluations a pass.
+
+Big shells are spread over worker processes, one per core, in chunks of whole
+planes (`_worker_count`); the result does not depend on where a chunk ran.
 
 Windows are clipped to [0, horizon]: a pass in progress at the start has its
 AOS at 0, one in progress at the end its LOS at the horizon, and its TCA and
