@@ -55,12 +55,18 @@ class AntennaSchedule:
         return len(self.window)
 
 
-def _by_station_then_aos(station, aos_s, stations: int):
-    """Window indices sorted by (station, AOS, index), and where each station's run starts:
-    order[first[s]:first[s + 1]] are station s's windows. A stable radix sort on the
-    small station numbers, then one sort per station (much faster than `lexsort`)."""
-    order = np.argsort(station.astype(np.int16 if stations < 2**15 else np.int64), kind="stable")
-    first = np.concatenate([[0], np.cumsum(np.bincount(station, minlength=stations))])
+def _by_station_then_aos(station, aos_s, stations: int, rows=None):
+    """Indices of the windows `rows` (default all) sorted by (station, AOS, index), and where
+    each station's run starts: order[first[s]:first[s + 1]] are station s's windows. A
+    stable radix sort on the small station numbers, then one sort per station (much faster
+    than `lexsort`); no column is copied whole."""
+    keys = station.astype(np.int16 if stations < 2**15 else np.int64)
+    if rows is not None:
+        keys = keys[rows]
+    order = np.argsort(keys, kind="stable")
+    if rows is not None:
+        order = rows[order]
+    first = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=stations))])
     for s in range(stations):
         mine = order[first[s]:first[s + 1]]
         order[first[s]:first[s + 1]] = mine[stable_argsort(aos_s[mine])]
@@ -90,16 +96,14 @@ def upper_bound_s(station, aos_s, los_s, antennas, grouping=None) -> np.ndarray:
     aos_s, los_s = np.asarray(aos_s, dtype=float), np.asarray(los_s, dtype=float)
     bound = np.zeros(len(antennas))
     order, first = grouping or _by_station_then_aos(station, aos_s, len(antennas))
-    aos_by, los_by = aos_s[order], los_s[order]  # each station's windows side by side
     for s in range(len(antennas)):  # one step per station
-        count = first[s + 1] - first[s]
-        if count == 0:
+        mine = order[first[s]:first[s + 1]]
+        if len(mine) == 0:
             continue
         # Closings first, so that at equal times they count before openings; both halves
         # are sorted, so the stable sort is a linear merge.
-        times = np.concatenate([np.sort(los_by[first[s]:first[s + 1]]),
-                                aos_by[first[s]:first[s + 1]]])
-        step = np.concatenate([np.full(count, -1, np.int8), np.ones(count, np.int8)])
+        times = np.concatenate([np.sort(los_s[mine]), aos_s[mine]])
+        step = np.concatenate([np.full(len(mine), -1, np.int8), np.ones(len(mine), np.int8)])
         merge = np.argsort(times, kind="stable")
         times, open_count = times[merge], np.cumsum(step[merge], dtype=np.int64)
         # windows open on [times[j], times[j+1])
@@ -136,12 +140,11 @@ def dominated_windows(station, aos_s, los_s, antennas, bin_size: int | None = No
     if bin_size is None:
         busiest = int(np.diff(first).max())
         bin_size = max(_DOMINANCE_BIN, -(-busiest // _DOMINANCE_STEPS))
-    los_by = los_s[order]  # each station's windows side by side, by AOS
     for s in range(len(antennas)):
         mine, k = order[first[s]:first[s + 1]], int(antennas[s])
         if len(mine) == 0 or k == 0:
             continue
-        ends = los_by[first[s]:first[s + 1]]
+        ends = los_s[mine]
         bins = -(-len(ends) // bin_size)
         blocks = np.full(bins * bin_size, -np.inf)
         blocks[:len(ends)] = ends
@@ -175,17 +178,17 @@ def schedule_antennas(satellite, station, aos_s, los_s, antennas, min_pass_s: fl
     station = np.asarray(station, dtype=np.int64)
     aos_s, los_s = np.asarray(aos_s, dtype=float), np.asarray(los_s, dtype=float)
     antennas = np.asarray(antennas, dtype=np.int64)
-    usable = np.nonzero(los_s - aos_s >= min_pass_s)[0]
-    station_u, aos_u, los_u = station[usable], aos_s[usable], los_s[usable]
-    # Per station, its windows by AOS: positions first[s] … first[s + 1] − 1 of `order`.
-    grouping = order, first = _by_station_then_aos(station_u, aos_u, len(antennas))
-    bound = upper_bound_s(station_u, aos_u, los_u, antennas, grouping)
+    usable = np.flatnonzero(los_s - aos_s >= min_pass_s)
+    # Per station, its usable windows by AOS: order[first[s]] … order[first[s + 1] − 1].
+    grouping = order, first = _by_station_then_aos(station, aos_s, len(antennas), usable)
+    del usable
+    bound = upper_bound_s(station, aos_s, los_s, antennas, grouping)
     if prune and policy == "max_contact_time":
-        keep = ~dominated_windows(station_u, aos_u, los_u, antennas, grouping=grouping)[order]
+        keep = ~dominated_windows(station, aos_s, los_s, antennas, grouping=grouping)[order]
         order = order[keep]
-        first = np.concatenate([[0], np.cumsum(np.bincount(station_u[order],
+        first = np.concatenate([[0], np.cumsum(np.bincount(station[order],
                                                            minlength=len(antennas)))])
-    order = usable[order]  # the loop below works on positions in `order`
+    # the loop below works on positions in `order`
     aos_list, los_list = aos_s[order].tolist(), los_s[order].tolist()
     sat_list = satellite[order].tolist()
     fair = policy == "fair"

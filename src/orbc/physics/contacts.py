@@ -45,6 +45,7 @@ import attrs
 import numpy as np
 
 from orbc.constants import EARTH_ROTATION_RATE_RAD_S
+from orbc.memory import release_free_memory
 from orbc.physics.propagation import Sgp4Shell, sgp4_xyz_m
 from orbc.physics.visibility import (
     earth_fixed_to_inertial,
@@ -126,6 +127,23 @@ class Passes:
             return Passes.empty()
         return Passes(*(np.concatenate([getattr(p, f.name) for p in parts])
                         for f in attrs.fields(Passes)))
+
+    @staticmethod
+    def join(parts: list[Passes]) -> Passes:
+        """`concatenate`, emptying `parts` on the way so that each column's pieces are freed
+        (and their memory handed back) as soon as that column is joined: the peak is the
+        result plus one column's pieces, not twice the result (hold no other reference to
+        the parts)."""
+        names = [f.name for f in attrs.fields(Passes)]
+        if not parts:
+            return Passes.empty()
+        pieces = {name: [getattr(p, name) for p in parts] for name in names}
+        parts.clear()
+        columns = []
+        for name in names:
+            columns.append(np.concatenate(pieces.pop(name)))
+            release_free_memory()
+        return Passes(*columns)
 
     def take(self, index) -> Passes:
         return Passes(*(getattr(self, f.name)[index] for f in attrs.fields(Passes)))

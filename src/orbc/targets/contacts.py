@@ -32,6 +32,7 @@ from orbc.compiler.model import Model
 from orbc.compiler.schedule import AntennaSchedule, schedule_antennas
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
+from orbc.memory import release_free_memory
 from orbc.physics.contacts import Passes, Stations, find_passes_by_chunk
 from orbc.physics.orbits import kozai_mean_motion_rad_min
 from orbc.physics.propagation import sgp4_shell
@@ -119,8 +120,9 @@ def _contact_plan(model: Model, engine: Engine) -> ContactPlan:
     found = list(engine.map(partial(_slice_passes, model), pieces, "contacts"))
     deep = sorted({piece.shell for piece, chunks in zip(pieces, found) if chunks is None})
     names = [shell_satellite_names(model.shells[name]) for name in sorted(model.shells)]
-    # one copy of every column, sorted by satellite, station, AOS
-    passes = Passes.concatenate([p for chunks in found if chunks is not None for p in chunks])
+    parts = [p for chunks in found if chunks is not None for p in chunks]
+    del found
+    passes = Passes.join(parts)  # sorted by satellite, station, AOS
     all_names = np.concatenate(names) if names else np.zeros(0, dtype=str)
     return ContactPlan(passes, all_names, list(model.ground_stations), deep)
 
@@ -129,9 +131,11 @@ def _antenna_schedule(model: Model, engine: Engine) -> AntennaSchedule:
     plan = contact_plan(model, engine)
     antennas = [s.antennas for s in model.ground_stations.values()]
     p = plan.passes
-    return schedule_antennas(p.satellite, p.station, p.aos_s, p.los_s, antennas,
-                             model.schedule.min_pass_s, model.schedule.handover_gap_s,
-                             model.schedule.policy)
+    schedule = schedule_antennas(p.satellite, p.station, p.aos_s, p.los_s, antennas,
+                                 model.schedule.min_pass_s, model.schedule.handover_gap_s,
+                                 model.schedule.policy)
+    release_free_memory()
+    return schedule
 
 
 def iso_times(model: Model, seconds: np.ndarray) -> pa.StringArray:
