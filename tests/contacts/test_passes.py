@@ -372,3 +372,16 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_join_is_concatenate_and_empties_its_list():
+    from orbc.physics.contacts import Passes
+
+    rng = np.random.default_rng(3)
+    parts = [Passes(np.arange(n), np.zeros(n, np.int64), *rng.random((4, n))) for n in (3, 0, 5)]
+    expected = Passes.concatenate(parts)
+    joined = Passes.join(parts)
+    assert parts == []
+    for field in ("satellite", "station", "aos_s", "los_s", "tca_s", "max_elevation_rad"):
+        assert np.array_equal(getattr(joined, field), getattr(expected, field)), field
+    assert len(Passes.join([])) == 0
