@@ -326,7 +326,10 @@ def test_worker_processes_only_where_forking_is_safe(monkeypatch):
 
     big = contacts._PARALLEL_MIN_PAIRS
     monkeypatch.setattr(contacts, "_POOL", [])
+    monkeypatch.setattr(contacts.sys, "platform", "darwin")
     monkeypatch.setattr(contacts.threading, "active_count", lambda: 1)
+    assert contacts._worker_count(big) == 1  # fork is for Linux only
+    monkeypatch.setattr(contacts.sys, "platform", "linux")
     monkeypatch.setattr(contacts.os, "cpu_count", lambda: 2)
     assert contacts._worker_count(big - 1) == 1  # small work: not worth a process
     assert contacts._worker_count(big) == 2

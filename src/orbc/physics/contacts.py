@@ -38,6 +38,7 @@ import functools
 import math
 import multiprocessing
 import os
+import sys
 import threading
 import time
 
@@ -291,14 +292,15 @@ def _worker_count(pairs: int) -> int:
 
 
 def _may_have_workers() -> bool:
-    """Whether this process has worker processes, or may fork them: not from a process that
+    """Whether this process has worker processes, or may fork them: on Linux (where fork is
+    the well-trodden way; macOS system libraries are not fork-safe), not from a process that
     is a worker itself (a Dask worker, one of ours: one of many already), and only from a
     process with one thread (another thread could hold a lock the child needs)."""
     if multiprocessing.parent_process() is not None or multiprocessing.current_process().daemon:
         return False
     if _POOL:
         return True
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 _POOL: list[concurrent.futures.ProcessPoolExecutor] = []  # forked once, then kept
