@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -216,6 +217,14 @@ def test_iso_times_match_numpy(conformance_model):
     expected = np.char.add(np.datetime_as_string(
         epoch + np.round(seconds * 1e3).astype("timedelta64[ms]"), unit="ms"), "Z")
     assert iso_times(conformance_model, seconds).to_pylist() == expected.tolist()
+
+
+def test_iso_times_past_year_9999_are_numpys(conformance_model):
+    """A horizon that runs into year 10000 gets numpy's text, not a truncated one."""
+    late = attrs.evolve(conformance_model, constellation=attrs.evolve(
+        conformance_model.constellation, epoch=np.datetime64("9999-12-31T12:00:00", "ms")))
+    assert iso_times(late, np.array([0.0, 86400.0])).to_pylist() == [
+        "9999-12-31T12:00:00.000Z", "10000-01-01T12:00:00.000Z"]
 
 
 @given(st.lists(st.sampled_from([0.0, -0.0, 1.5, 2.0, 60.0, 86400.0, 1e-9]), max_size=300)

@@ -146,10 +146,12 @@ def iso_times(model: Model, seconds: np.ndarray) -> pa.StringArray:
     stamps = epoch + np.round(np.asarray(seconds, dtype=float) * 1e3).astype("timedelta64[ms]")
     days = stamps.astype("datetime64[D]")
     unique_days, which = np.unique(days, return_inverse=True)
+    day_texts = np.datetime_as_string(unique_days, unit="D")
+    if len(day_texts) and np.strings.str_len(day_texts).max() != 10:  # a year past 9999
+        return pa.array(np.strings.add(np.datetime_as_string(stamps, unit="ms"), "Z"))
     millisecond = (stamps - days).astype(np.int64)  # of the day
     text = np.empty(len(stamps), dtype=_ISO_RECORD)
-    text["day"] = np.char.add(np.datetime_as_string(unique_days, unit="D"), "T").astype(
-        "S11")[which.reshape(-1)]
+    text["day"] = np.strings.add(day_texts, "T").astype("S11")[which.reshape(-1)]
     text["clock"] = _clock_texts()[millisecond // 1000]
     text["fraction"] = _fraction_texts()[millisecond % 1000]
     offsets = np.arange(0, _ISO_RECORD.itemsize * (len(stamps) + 1), _ISO_RECORD.itemsize,
