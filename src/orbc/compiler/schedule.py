@@ -29,6 +29,7 @@ needs an open window and an antenna at every instant.
 from __future__ import annotations
 
 import heapq
+from itertools import repeat
 
 import attrs
 import numpy as np
@@ -36,6 +37,7 @@ import numpy as np
 POLICIES = ("max_contact_time", "fair")
 _DOMINANCE_BIN = 32  # windows per bin of `dominated_windows`, at least
 _DOMINANCE_STEPS = 20_000  # bins per station, at most
+_PURGE_MIN = 4096  # open windows a station's heap holds before the expired ones are dropped
 
 
 @attrs.frozen
@@ -188,43 +190,58 @@ def schedule_antennas(satellite, station, aos_s, los_s, antennas, min_pass_s: fl
         order = order[keep]
         first = np.concatenate([[0], np.cumsum(np.bincount(station[order],
                                                            minlength=len(antennas)))])
-    # the loop below works on positions in `order`
-    aos_list, los_list = aos_s[order].tolist(), los_s[order].tolist()
-    sat_list = satellite[order].tolist()
+    # The loop works on positions in `order`. A station's windows enter its heap in blocks
+    # as they open, as (key, −LOS, position, satellite): every window in a heap has begun,
+    # so a contact chosen at `now` starts at `now`.
+    aos_by = aos_s[order]
     fair = policy == "fair"
     served: dict[int, float] = {}
     pending = first[:-1].tolist()  # next window (position) to open, per station
     open_heaps: list[list] = [[] for _ in antennas]
+    purge_at = [_PURGE_MIN] * len(antennas)
     free = [(-np.inf, s, a) for s in range(len(antennas)) for a in range(int(antennas[s]))
             if first[s + 1] > first[s]]
     heapq.heapify(free)
     out: list[tuple] = []
     while free:
         now, s, a = heapq.heappop(free)
-        heap, end_of_station = open_heaps[s], int(first[s + 1])
-        while pending[s] < end_of_station and aos_list[pending[s]] <= now:
-            w = pending[s]
-            pending[s] += 1
-            heapq.heappush(heap, (served.get(sat_list[w], 0.0) if fair else 0.0, -los_list[w], w))
+        heap, begun, end_of_station = open_heaps[s], pending[s], int(first[s + 1])
+        opened = begun + int(np.searchsorted(aos_by[begun:end_of_station], now, side="right"))
+        if opened > begun:
+            ids = order[begun:opened]
+            satellites = satellite[ids].tolist()
+            keys = [served.get(x, 0.0) for x in satellites] if fair else repeat(0.0)
+            entries = zip(keys, (-los_s[ids]).tolist(), range(begun, opened), satellites)
+            if 4 * (opened - begun) < len(heap):
+                for entry in entries:
+                    heapq.heappush(heap, entry)
+            else:
+                heap.extend(entries)
+                heapq.heapify(heap)
+            pending[s] = opened
+        if len(heap) > purge_at[s]:  # drop the windows with too little left, all at once
+            heap[:] = [entry for entry in heap if -entry[1] - now >= min_pass_s]
+            heapq.heapify(heap)
+            purge_at[s] = max(_PURGE_MIN, 2 * len(heap))
         chosen = None
         while heap:
-            key, negative_los, w = heap[0]
-            if -negative_los - max(now, aos_list[w]) < min_pass_s:
+            key, negative_los, w, sat = heap[0]
+            if -negative_los - now < min_pass_s:
                 heapq.heappop(heap)  # too little left, and `now` only grows at this station
                 continue
-            if fair and key != served.get(sat_list[w], 0.0):
-                heapq.heapreplace(heap, (served.get(sat_list[w], 0.0), negative_los, w))
+            if fair and key != served.get(sat, 0.0):
+                heapq.heapreplace(heap, (served.get(sat, 0.0), negative_los, w, sat))
                 continue
-            chosen = heapq.heappop(heap)[2]
+            chosen = heapq.heappop(heap)
             break
         if chosen is None:
             if pending[s] < end_of_station:  # idle until the next window opens
-                heapq.heappush(free, (aos_list[pending[s]], s, a))
+                heapq.heappush(free, (float(aos_by[pending[s]]), s, a))
             continue
-        start, end = max(now, aos_list[chosen]), los_list[chosen]
-        out.append((s, a, start, chosen))
-        served[sat_list[chosen]] = served.get(sat_list[chosen], 0.0) + end - start
-        heapq.heappush(free, (end + handover_gap_s, s, a))
+        _, negative_los, w, sat = chosen
+        out.append((s, a, now, w))
+        served[sat] = served.get(sat, 0.0) - negative_los - now
+        heapq.heappush(free, (-negative_los + handover_gap_s, s, a))
     rows = np.array(out, dtype=float).reshape(-1, 4)
     window = order[rows[:, 3].astype(np.int64)]
     result_station, result_antenna = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
