@@ -91,6 +91,29 @@ def test_schedule_invariants(data, min_pass, gap, policy):
     _check_invariants(rows, antennas, min_pass, gap, result)
 
 
+@settings(max_examples=150, deadline=None)
+@given(windows(), st.floats(0, 120), st.floats(0, 60),
+       st.sampled_from(["max_contact_time", "fair"]))
+def test_purging_expired_windows_changes_nothing(data, min_pass, gap, policy):
+    """Dropping a heap's expired windows in bulk (after every decision here) gives exactly
+    the schedule that dropping them one by one at the top of the heap gives."""
+    from orbc.compiler import schedule
+
+    rows, antennas = data
+    arguments = (rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], antennas, min_pass, gap,
+                 policy)
+    original = schedule._PURGE_MIN
+    try:
+        schedule._PURGE_MIN = 10**9
+        lazy = schedule_antennas(*arguments)
+        schedule._PURGE_MIN = 0
+        eager = schedule_antennas(*arguments)
+    finally:
+        schedule._PURGE_MIN = original
+    for field in ("window", "station", "antenna", "satellite", "start_s", "end_s"):
+        assert np.array_equal(getattr(lazy, field), getattr(eager, field)), field
+
+
 @settings(max_examples=100, deadline=None)
 @given(windows())
 def test_enough_antennas_take_every_window_whole(data):
