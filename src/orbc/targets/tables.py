@@ -10,7 +10,9 @@ import pyarrow.csv as pacsv
 
 
 def csv_bytes(table: pa.Table, header: bool) -> bytes:
-    """`table` as CSV (strings quoted only where needed), with or without the header line."""
+    """`table` as CSV, with or without the header line. Every string is quoted (Arrow's
+    "needed" style quotes a string value whatever it holds, as any could hold a comma or a
+    quote); numbers are not."""
     sink = io.BytesIO()
     pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header,
                                                      quoting_style="needed"))
