@@ -490,7 +490,7 @@ def _refine(geometry: _Geometry, satellite, station, centre, horizon_s) -> Passe
         todo = todo[~((curvature < 0) & (np.abs(shift) <= spacing))]
         if len(todo) == 0:
             break
-    f_minus, f_0, f_plus, c_minus, c_0, c_plus, radius = samples
+    c_minus, c_0, c_plus, radius = samples[3:]
     threshold = geometry.sin_min_elevation[station]
     tca, peak, cos_peak, trusted = _peak_from_samples(tca, middle, spacing, samples[:6])
     # Evaluate the peak where the samples cannot be trusted with it, where the fit did not
