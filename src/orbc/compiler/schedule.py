@@ -170,9 +170,11 @@ def schedule_antennas(satellite, station, aos_s, los_s, antennas, min_pass_s: fl
     ``satellite``, ``station``, ``aos_s``, ``los_s`` are the windows as
     columns (one satellite's windows at one station must not overlap, which
     passes never do); ``antennas[s]`` is station s's antenna count. The loop
-    runs once per window that opens (heap operations), not per satellite or
-    per time step; for ``max_contact_time`` the windows it can never choose are
-    dropped first (`dominated_windows`; ``prune=False`` keeps them, for tests).
+    runs once per moment an antenna falls free, not per satellite or per time
+    step: windows enter their station's heap in blocks as they open, and the
+    expired ones leave it in bulk. For ``max_contact_time`` the windows it can
+    never choose are dropped first (`dominated_windows`; ``prune=False`` keeps
+    them, for tests).
     """
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}")
