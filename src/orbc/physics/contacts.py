@@ -192,10 +192,7 @@ class _Tracks:
         self.columns = columns
 
     def take(self, index) -> _Tracks:
-        """The candidates `index` (positions, or a boolean mask)."""
-        index = np.asarray(index)
-        if index.dtype == bool:
-            index = np.flatnonzero(index)
+        """The candidates at positions `index`."""
         return _Tracks(self.geometry, columns=np.take(self.columns, index, axis=1))
 
     def sin_elevation(self, index, time_s, central=False):
