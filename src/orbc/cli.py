@@ -19,7 +19,7 @@ from orbc.codes import CODES
 from orbc.compiler.pipeline import Compilation, compile_spec
 from orbc.diagnostics import render_concise, render_human, render_json_document
 from orbc.dsl.loader import SpecUnreadable
-from orbc.engine import Engine, EngineUnavailable, make_engine
+from orbc.engine import Engine, EngineUnavailable, WorkerDied, make_engine
 from orbc.report import render_figures
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except _Terminated:
         return 143
-    except UsageError as error:
+    except (UsageError, WorkerDied) as error:
         print(f"orbc: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
