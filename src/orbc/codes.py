@@ -212,6 +212,11 @@ _register("target", {
     "schedule-summary": """(note) The total contact time the antenna schedule achieves and an
         upper bound on any schedule: per station ∫ min(antennas, windows open at t) dt over the
         windows at least `min_pass` long.""",
+    "contacts-no-radio": """(warning) No satellite of the spec carries a radio (a `radio`
+        block in its hardware), so none can be in contact with a ground station: the
+        `contacts` and `schedule` targets consider only satellites with a radio, and their
+        artifacts are empty. Shells without a radio (compute nodes that reach the ground
+        through a relay, say) are left out of both even when others have one.""",
     "contacts-deep-space": """(warning) A shell's period is 225 minutes or more, where SGP4
         uses its deep-space equations (SDP4, with lunar and solar terms). The `contacts` and
         `schedule` targets compute passes for near-Earth shells only and leave this one
