@@ -387,3 +387,39 @@ def test_join_is_concatenate_and_empties_its_list():
     for field in ("satellite", "station", "aos_s", "los_s", "tca_s", "max_elevation_rad"):
         assert np.array_equal(getattr(joined, field), getattr(expected, field)), field
     assert len(Passes.join([])) == 0
+
+
+def _screening_peak_bytes(stations: int, days: float) -> int:
+    """tracemalloc's peak while finding the passes of a small shell over `stations`."""
+    import tracemalloc
+
+    from orbc.physics.contacts import Stations, find_passes
+    from orbc.physics.orbits import kozai_mean_motion_rad_min, walker_columns
+    from orbc.physics.propagation import sgp4_shell
+
+    columns = walker_columns(2, 2, 1, 0.0, 2 * math.pi)
+    radius, inclination = 6378137.0 + 550e3, math.radians(53.0)
+    shell = sgp4_shell(float(kozai_mean_motion_rad_min(radius, inclination)), inclination)
+    rng = np.random.default_rng(1)
+    sites = Stations(np.radians(rng.uniform(-60, 60, stations)),
+                     np.radians(rng.uniform(-180, 180, stations)), np.zeros(stations),
+                     np.radians(np.full(stations, 10.0)))
+    tracemalloc.start()
+    try:
+        find_passes(shell, columns.raan_rad, columns.mean_anomaly_rad, 2, sites, 9940.0,
+                    days * 86400.0)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_screening_memory_does_not_grow_with_stations_times_horizon(monkeypatch):
+    """The plane screening holds (planes × stations × grid points) at once: bounded by a
+    budget, the stations taken a group at a time, so 16× the stations × horizon does not
+    take 16× the memory (1,000 stations over 366 days asked for 11.8 GiB at once)."""
+    from orbc.physics import contacts
+
+    monkeypatch.setattr(contacts, "_SCREENING_ELEMENTS", 1e5, raising=False)  # 2e6, scaled down
+    small = _screening_peak_bytes(stations=10, days=2)  # 10 × 2,900 grid points: 2.9e4
+    large = _screening_peak_bytes(stations=40, days=8)  # 40 × 11,500: 4.6e5, 16× as many
+    assert large < 2.5 * small

@@ -73,6 +73,7 @@ _SECANT_TOLERANCE_S = 1e-2
 _ILLINOIS_ITERATIONS = 24
 _REFINE_BATCH = 1 << 14
 _CHUNKS_PER_WORKER = 4
+_SCREENING_ELEMENTS = 2e6  # (planes × stations × grid points) screened at once, at most
 
 
 @attrs.frozen
@@ -236,9 +237,14 @@ def find_passes_by_chunk(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_ra
     geometry = _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days)
     planes = len(raan_rad) // per_plane
     workers = worker_count(len(raan_rad) * len(stations))
+    grid_points = horizon_s / grid_step_s + 2.0 * geometry.half_pass_s.max() / grid_step_s
+    # Screening holds ≈ 80–140 bytes per (plane, station, grid point): where one plane over
+    # every station is already over the budget (many stations, a long horizon), the
+    # stations are screened a group at a time, so that memory does not grow with them.
+    station_group = max(1, int(_SCREENING_ELEMENTS / (grid_points + 4.0 * per_plane)))
     if chunk_planes is None:  # keep (planes × stations × grid) and candidates near 2 M
-        grid_points = horizon_s / grid_step_s + 2.0 * geometry.half_pass_s.max() / grid_step_s
-        chunk_planes = max(1, int(2e6 / (len(stations) * (grid_points + 4.0 * per_plane))))
+        chunk_planes = max(1, int(_SCREENING_ELEMENTS
+                                  / (len(stations) * (grid_points + 4.0 * per_plane))))
         # and at least _CHUNKS_PER_WORKER chunks per worker, so that they finish together
         # (but not below a few thousand satellites a chunk, where overheads would dominate)
         balanced = max(-(-planes // (_CHUNKS_PER_WORKER * workers)), -(-4096 // per_plane))
@@ -249,7 +255,7 @@ def find_passes_by_chunk(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_ra
     chunks = [_planes_of(geometry, first * per_plane, min(first + chunk_planes, planes) * per_plane)
               for first in range(0, planes, chunk_planes)]
     task = functools.partial(_chunk_passes, per_plane=per_plane, horizon_s=horizon_s,
-                             step_s=grid_step_s)
+                             step_s=grid_step_s, station_group=station_group)
     return list(map(task, chunks)) if workers == 1 else map_in_workers(task, chunks)
 
 
@@ -259,16 +265,46 @@ def _planes_of(geometry: _Geometry, first: int, end: int) -> tuple[_Geometry, in
                         mean_anomaly_rad=geometry.mean_anomaly_rad[first:end]), first
 
 
-def _chunk_passes(chunk: tuple[_Geometry, int], per_plane, horizon_s, step_s) -> Passes:
-    """The passes of a chunk of whole planes, satellites numbered from the chunk's first."""
+def _chunk_passes(chunk: tuple[_Geometry, int], per_plane, horizon_s, step_s,
+                  station_group) -> Passes:
+    """The passes of a chunk of whole planes, satellites numbered from the chunk's first;
+    screened `station_group` stations at a time."""
     geometry, first = chunk
     plane_index = np.arange(len(geometry.raan_rad) // per_plane)
-    satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s, step_s)
+    pad = float(geometry.half_pass_s.max()) * 1.5 + 2.0 * step_s  # the same grid for all
+    stations = len(geometry.stations)
+    if station_group >= stations:
+        satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s,
+                                                 step_s, pad)
+    else:
+        groups = [(lo, _candidates(_stations_of(geometry, lo, lo + station_group), plane_index,
+                                   per_plane, horizon_s, step_s, pad))
+                  for lo in range(0, stations, station_group)]
+        satellite, station, centre = (np.concatenate([found[k] + (lo if k == 1 else 0)
+                                                      for lo, found in groups])
+                                      for k in range(3))
+        del groups
     found = _sorted_unique(Passes.concatenate([  # cache-sized batches
         _refine(geometry, satellite[lo:lo + _REFINE_BATCH], station[lo:lo + _REFINE_BATCH],
                 centre[lo:lo + _REFINE_BATCH], horizon_s)
         for lo in range(0, len(satellite), _REFINE_BATCH)]))
     return attrs.evolve(found, satellite=found.satellite + first)
+
+
+def _stations_of(geometry: _Geometry, lo: int, hi: int) -> _Geometry:
+    """`geometry` cut to stations lo … hi − 1 (numbered from 0 in it)."""
+    cut = slice(lo, hi)
+    s = geometry.stations
+    return attrs.evolve(
+        geometry,
+        stations=Stations(s.latitude_rad[cut], s.longitude_rad[cut], s.altitude_m[cut],
+                          s.min_elevation_rad[cut]),
+        station_ecef=geometry.station_ecef[cut], station_up=geometry.station_up[cut],
+        station_direction=geometry.station_direction[cut],
+        station_radius=geometry.station_radius[cut],
+        sin_min_elevation=geometry.sin_min_elevation[cut],
+        half_pass_s=geometry.half_pass_s[cut], near_sin=geometry.near_sin[cut],
+        pass_sin=geometry.pass_sin[cut])
 
 
 def _sorted_unique(passes: Passes) -> Passes:
@@ -315,10 +351,10 @@ def _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days) -> _Geome
                      float(gmst_rad(epoch_days)), float(gmst_rate_rad_s(epoch_days)))
 
 
-def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
-    """Stages 1 and 2: (satellite, station, approximate closest-approach time) triples."""
+def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s, pad):
+    """Stages 1 and 2: (satellite, station, approximate closest-approach time) triples, on a
+    grid from −pad to the horizon + pad."""
     shell, stations = geometry.shell, geometry.stations
-    pad = float(geometry.half_pass_s.max()) * 1.5 + 2.0 * step_s
     times = np.arange(-pad, horizon_s + pad + step_s, step_s)  # (G,)
     # Station directions in TEME on the grid, (S, G, 3).
     direction = geometry.station_ecef / np.linalg.norm(geometry.station_ecef, axis=-1,
