@@ -11,7 +11,8 @@ properties):
 The scheduler is a sweep over time with one free-time per antenna. Whenever
 an antenna falls free (the earliest of all), it takes one of the windows open
 at its station, starting at its free time (or the window's AOS) and running to
-the window's LOS:
+the window's LOS (antennas that find none wait for the next AOS, a station's
+idle antennas together, so that their number does not multiply the work):
 
 - ``max_contact_time`` takes the open window that ends last: the longest
   contact it can still get, which also minimises the handovers that the gap
