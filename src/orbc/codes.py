@@ -192,6 +192,11 @@ _register("target", {
     "hypatia-relay-links": """(warning) Hypatia's satgenpy takes one shell per input folder, so
         links from a shell to a relay shell (`topology = nearest`) cannot be written there. The
         relay links at epoch are in the `isl-csv` target.""",
+    "hypatia-no-radio": """(warning) satgenpy gives every satellite of a Hypatia folder a
+        ground-link interface and links it to every station within `max_gsl_length_m`; it has no
+        way to say a satellite carries no radio. The folder of a shell whose hardware has no
+        `radio` is still written (its ISL mesh is right), but the routes satgenpy computes on it
+        go down to the ground from satellites that cannot.""",
     "hypatia-epoch-out-of-range": """satgenpy reads the two-digit TLE epoch year as 20YY, and a
         TLE's years end at 2056, so the epoch of a Hypatia folder must lie in 2000–2056.""",
     "hypatia-shell-too-large": """A Hypatia folder numbers a shell's TLEs 1, 2, 3 …; a TLE

@@ -183,6 +183,22 @@ def test_relay_links_are_a_warning(conformance_model):
     assert warning.code == "hypatia-relay-links" and warning.severity == "warning"
 
 
+def test_a_shell_without_a_radio_is_a_warning(shells_spec):
+    """satgenpy would link its satellites to the ground all the same."""
+    station = """
+ground_station "x" {
+  location      = (10 deg, 20 deg, 0 m)
+  min_elevation = 10 deg
+  antennas      = 1
+}
+"""
+    (warning,) = hypatia.Hypatia().check(shells_spec(["bare"], extra=station))
+    assert (warning.code, warning.severity) == ("hypatia-no-radio", "warning")
+    line = Path(warning.span.file).read_text().splitlines()[warning.span.line - 1]
+    assert line.split() == ["hardware", "=", '"bus"']
+    assert hypatia.Hypatia().check(shells_spec(["bare"])) == []  # no station, no ground link
+
+
 def test_epoch_outside_20yy_is_an_error(conformance_model):
     constellation = attrs.evolve(conformance_model.constellation,
                                  epoch=np.datetime64("1999-12-31T00:00:00.000"))
@@ -236,6 +252,12 @@ hardware "bus" {
     rate        = 10 Gbps
     sensitivity = -38 dBm
   }
+  radio "ka-down" {
+    power        = 20 W
+    antenna_gain = 36 dBi
+    frequency    = 19 GHz
+    bandwidth    = 500 MHz
+  }
 }
 link_policy "grid" {
   topology   = plus_grid
@@ -256,21 +278,25 @@ ground_station "madrid" {
   location      = (40.42 deg, -3.70 deg, 650 m)
   min_elevation = 10 deg
   antennas      = 1
+  radio { g_over_t = 16 dB/K }
 }
 ground_station "paris" {
   location      = (48.86 deg, 2.35 deg, 35 m)
   min_elevation = 15 deg
   antennas      = 1
+  radio { g_over_t = 16 dB/K }
 }
 ground_station "singapore" {
   location      = (1.35 deg, 103.82 deg, 15 m)
   min_elevation = 10 deg
   antennas      = 1
+  radio { g_over_t = 16 dB/K }
 }
 ground_station "svalbard" {
   location      = (78.23 deg, 15.39 deg, 500 m)
   min_elevation = 10 deg
   antennas      = 1
+  radio { g_over_t = 16 dB/K }
 }
 schedule {
   horizon      = 2 h
@@ -292,7 +318,8 @@ def pipeline(tmp_path_factory):
     directory = tmp_path_factory.mktemp("pipeline")
     (directory / "spec.orb").write_text(MESH_SPEC, encoding="utf-8")
     compilation = compile_spec(directory / "spec.orb")
-    assert not compilation.errors, [d.message for d in compilation.diagnostics]
+    assert not compilation.diagnostics, [d.message for d in compilation.diagnostics]
+    assert hypatia.Hypatia().check(compilation.model) == []
     root = write_folder(compilation.model, directory)
     network = read_folder(root / "mesh")
     satgen.help_dynamic_state(str(root), 1, "mesh", STEP_MS, DURATION_S,

@@ -30,7 +30,8 @@ is permanent (satgenpy stops when one grows longer), which relay links are not.
   `max_range` and the grazing line of sight; satgenpy stops on a longer link).
 
 A folder holds one shell, so relay links between shells cannot be written
-(`hypatia-relay-links`, a warning). satgenpy reads the TLE epoch year as 20YY,
+(`hypatia-relay-links`, a warning). satgenpy gives every satellite a ground link,
+so a shell without a radio gets `hypatia-no-radio` (a warning). satgenpy reads the TLE epoch year as 20YY,
 so the epoch must lie in 2000–2056 (`hypatia-epoch-out-of-range`).
 """
 
@@ -129,6 +130,14 @@ class Hypatia:
                     "folder holds one shell: those links are not written",
                     shell.spans.get("isl"), severity="warning",
                     help="the relay links at epoch are in the `isl-csv` target"))
+            if model.ground_stations and not model.hardware[shell.hardware].radios:
+                found.append(Diagnostic(
+                    "hypatia-no-radio",
+                    f'shell "{shell.name}" carries no radio, but satgenpy links every satellite '
+                    "in range to the ground stations: routes in its Hypatia folder use ground "
+                    "links it cannot have", shell.spans.get("hardware"), severity="warning",
+                    help=f'give hardware "{shell.hardware}" a `radio`, or leave the ground '
+                         "links of this shell's folder out of Hypatia's results"))
         return found
 
     def emit(self, model: Model, engine: Engine = LOCAL):
