@@ -12,7 +12,7 @@ from orbc.compiler import model as m
 from orbc.compiler import schema
 from orbc.compiler.validate import RawBlock, Validator
 from orbc.constants import EARTH_RADIUS_M, SECONDS_PER_DAY
-from orbc.diagnostics import Diagnostic, Span, did_you_mean
+from orbc.diagnostics import Diagnostic, Span, Suggestion, closest, replace_with
 from orbc.dsl.loader import Spec
 from orbc.physics.orbits import nodal_precession_rate_rad_s, sun_synchronous_inclination_rad
 from orbc.physics.sun import raan_from_ltan_rad
@@ -28,8 +28,10 @@ class Elaborator:
         self.blocks: dict[str, dict[str, RawBlock]] = {kind: {} for kind in schema.TOP_LEVEL}
 
     def error(self, code: str, message: str, span: Span | None, help: str | None = None,
-              severity: str = "error", label: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, severity, help, label))
+              severity: str = "error", label: str | None = None,
+              suggestion: Suggestion | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, severity, help, label,
+                                           suggestion))
 
     # --- collection ------------------------------------------------------------------------
 
@@ -38,11 +40,13 @@ class Elaborator:
             for block in module.blocks:
                 spec = schema.TOP_LEVEL.get(block.kind)
                 if spec is None:
+                    match = closest(block.kind, schema.TOP_LEVEL)
                     self.error("unknown-block", f"unknown block kind `{block.kind}`",
                                block.kind_span,
-                               help=did_you_mean(block.kind, schema.TOP_LEVEL)
-                               or "blocks are: " + ", ".join(f"`{k}`" for k in schema.TOP_LEVEL),
-                               label="unknown block")
+                               help=f"did you mean `{match}`?" if match
+                               else "blocks are: " + ", ".join(f"`{k}`" for k in schema.TOP_LEVEL),
+                               label="unknown block",
+                               suggestion=replace_with(match, block.kind_span))
                     continue
                 raw = self.validator.block(block, spec, f"`{block.kind}`")
                 seen = self.blocks[block.kind]
@@ -88,11 +92,13 @@ class Elaborator:
 
     def _unknown_reference(self, name: str, kind: str, span: Span) -> None:
         known = self.blocks[kind]
+        match = closest(name, known)
         self.error("unknown-reference", f"no `{kind}` is labelled \"{name}\"", span,
-                   help=did_you_mean(name, known) or (
+                   help=f"did you mean `{match}`?" if match else (
                        "defined: " + ", ".join(f'"{k}"' for k in sorted(known)) if known
                        else f"define it with `{kind} \"{name}\" {{ ... }}`"),
-                   label="unknown name")
+                   label="unknown name", suggestion=replace_with(
+                       f'"{match}"' if match else None, span))
 
     # --- model building ----------------------------------------------------------------------
 

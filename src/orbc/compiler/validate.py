@@ -28,7 +28,7 @@ from orbc.compiler.evaluate import (
     Word,
     kind_of,
 )
-from orbc.diagnostics import Diagnostic, Span, closest, did_you_mean, source_lines
+from orbc.diagnostics import Diagnostic, Span, Suggestion, closest, replace_with, source_lines
 from orbc.dsl import ast
 from orbc.units import ANGLE, LENGTH
 
@@ -64,8 +64,9 @@ class Validator:
         self.evaluator = Evaluator(diagnostics)
 
     def error(self, code: str, message: str, span: Span, help: str | None = None,
-              label: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, help=help, label=label))
+              label: str | None = None, suggestion: Suggestion | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, help=help, label=label,
+                                           suggestion=suggestion))
 
     def text_of(self, span: Span) -> str:
         """The source text under a one-line span, for messages."""
@@ -115,7 +116,8 @@ class Validator:
         hint = f"did you mean `{match}`?" if match else (
             f"{where} takes: " + ", ".join(f"`{c}`" for c in candidates))
         code = "unknown-attribute" if what == "attribute" else "unknown-block"
-        self.error(code, f"{where} has no {what} `{name}`", span, help=hint, label=f"unknown {what}")
+        self.error(code, f"{where} has no {what} `{name}`", span, help=hint, label=f"unknown {what}",
+                   suggestion=replace_with(match, span))
 
     def _attribute(self, node: ast.Attribute, spec: schema.BlockSpec, raw: RawBlock,
                    where: str) -> None:
@@ -128,12 +130,35 @@ class Validator:
                        node.name_span, help="delete one of the two lines",
                        label="set again here")
             return
-        value = self.evaluator.evaluate(node.value)
+        words = _hyphenated_words(node.value)
+        if words and (attr.keywords or attr.kind == "reference"):
+            self._hyphenated(node.name, attr, words, node.value.span)
+            raw.rejected.add(node.name)
+            return
+        expected = attr.dimension if attr.kind in ("quantity", "angle_or_keyword") else None
+        value = self.evaluator.evaluate(node.value, expected)
         converted = None if value is None else self.convert(node.name, attr, value)
         if converted is None:
             raw.rejected.add(node.name)
         else:
             raw.fields[node.name] = Field(converted, value.span)
+
+    def _hyphenated(self, name: str, attr: schema.Attr, words: list[str], span: Span) -> None:
+        """`plus-grid` where a keyword (`plus_grid`) or a label (`"relay-v2"`) belongs: the
+        parser read a subtraction of two keywords."""
+        written = "-".join(words)
+        if attr.kind == "reference":
+            quoted = f'"{written}"'
+            self.error("wrong-type", f"`{name}` expects the label of a `{attr.refers_to}` as a "
+                       f"string, got `{written}`", span, help=f"write `{quoted}`",
+                       label="not a string", suggestion=replace_with(quoted, span))
+            return
+        joined = "_".join(words)
+        match = joined if joined in attr.keywords else closest(joined, attr.keywords)
+        self.error("unknown-keyword", f"`{name}` does not accept `{written}`", span,
+                   help=f"did you mean `{match}`? keywords join words with `_`" if match
+                   else f"write one of {_options(attr.keywords)}", label="not an option",
+                   suggestion=replace_with(match, span))
 
     # --- conversions, one per attribute kind ------------------------------------------------
 
@@ -226,9 +251,11 @@ class Validator:
             self._expect(name, attr, value, "one of " + _options(attr.keywords))
             return None
         if value.name not in attr.keywords:
+            match = closest(value.name, attr.keywords)
             self.error("unknown-keyword", f"`{name}` does not accept `{value.name}`", value.span,
-                       help=did_you_mean(value.name, attr.keywords)
-                       or f"write one of {_options(attr.keywords)}", label="not an option")
+                       help=f"did you mean `{match}`?" if match
+                       else f"write one of {_options(attr.keywords)}", label="not an option",
+                       suggestion=replace_with(match, value.span))
             return None
         return value.name
 
@@ -240,7 +267,14 @@ class Validator:
     def _as_reference(self, name: str, attr: schema.Attr, value: Value) -> str | None:
         if isinstance(value, Text):
             return value.value
-        self._expect(name, attr, value, f"the label of a `{attr.refers_to}` as a string")
+        wanted = f"the label of a `{attr.refers_to}` as a string"
+        if isinstance(value, Word):  # a label without its quotes
+            quoted = f'"{value.name}"'
+            self.error("wrong-type", f"`{name}` expects {wanted}, got {kind_of(value)}",
+                       value.span, help=f"write `{quoted}`", label=kind_of(value),
+                       suggestion=replace_with(quoted, value.span))
+            return None
+        self._expect(name, attr, value, wanted)
         return None
 
     def _as_timestamp(self, name: str, attr: schema.Attr, value: Value) -> np.datetime64 | None:
@@ -296,6 +330,16 @@ class Validator:
         latitude, longitude, *rest = numbers
         longitude = (longitude + math.pi) % (2 * math.pi) - math.pi
         return latitude, longitude, rest[0] if rest else 0.0
+
+
+def _hyphenated_words(node: ast.Expr) -> list[str] | None:
+    """The words of `a-b-c` written as a value (parsed as `(a - b) - c`), or None."""
+    if not (isinstance(node, ast.Binary) and node.op == "-"):
+        return None
+    left = [node.left.name] if isinstance(node.left, ast.Keyword) else _hyphenated_words(node.left)
+    if left is None or not isinstance(node.right, ast.Keyword):
+        return None
+    return [*left, node.right.name]
 
 
 def _options(keywords: tuple[str, ...]) -> str:
