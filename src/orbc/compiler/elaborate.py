@@ -83,15 +83,19 @@ class Elaborator:
             done[name] = None
             return None
         if raw.parent not in self.blocks["hardware"]:
-            self._unknown_reference(raw.parent, "hardware", raw.parent_span)
+            self._unknown_reference(raw.parent, "hardware", raw.parent_span,
+                                    besides=stack + (name,))
             done[name] = None
             return None
         parent = self._merge_chain(raw.parent, done, stack + (name,))
         done[name] = _merge(parent, raw) if parent else None
         return done[name]
 
-    def _unknown_reference(self, name: str, kind: str, span: Span) -> None:
-        known = self.blocks[kind]
+    def _unknown_reference(self, name: str, kind: str, span: Span,
+                           besides: tuple[str, ...] = ()) -> None:
+        """Report `name` as naming no `kind` block; `besides` are blocks it may not name (a
+        hardware and those extending it, which cannot be its parent)."""
+        known = [k for k in self.blocks[kind] if k not in besides]
         match = closest(name, known)
         self.error("unknown-reference", f"no `{kind}` is labelled \"{name}\"", span,
                    help=f"did you mean `{match}`?" if match else (
