@@ -158,8 +158,13 @@ def render_human(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
             if diagnostic.label:
                 caret += " " + diagnostic.label
             lines += [f"{gutter} |", f"{span.line} | {source}", f"{gutter} | {caret}"]
+    indent = " " * (len(str(span.line)) if span else 0)
     if diagnostic.help:
-        lines.append(f"{' ' * (len(str(span.line)) if span else 0)} = help: {diagnostic.help}")
+        lines.append(f"{indent} = help: {diagnostic.help}")
+    fix = diagnostic.suggestion
+    if fix is not None and fix.span != span:  # a fix elsewhere says where it goes
+        lines.append(f"{indent} = fix: write `{fix.replacement}` at "
+                     f"{fix.span.file}:{fix.span.line}:{fix.span.column}")
     return "\n".join(lines)
 
 

@@ -292,10 +292,14 @@ class Elaborator:
         if not sso and inclination is not None:
             a = EARTH_RADIUS_M + values["altitude"]
             drift = nodal_precession_rate_rad_s(a, inclination) * SECONDS_PER_DAY * 180 / math.pi
+            # The fix is at the inclination, not at the `ltan` this warning points at.
+            written = raw.fields.get("inclination")
+            inclination_span = written.span if written else None
             self.error("ltan-drifts", f"`ltan` holds at epoch only: this shell's node drifts "
                        f"{drift:+.2f}°/day while the sun moves +0.99°/day",
                        raw.fields["ltan"].span, severity="warning",
-                       help="use `inclination = sun_synchronous` to keep the local time")
+                       help="use `inclination = sun_synchronous` to keep the local time",
+                       suggestion=replace_with("sun_synchronous", inclination_span))
         if constellation is None:
             return None
         return float(raan_from_ltan_rad(values["ltan"], constellation.epoch))

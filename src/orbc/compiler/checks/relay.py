@@ -77,7 +77,7 @@ def check_relays(context: CheckContext) -> None:
         }
         if worst < policy.min_availability:
             # Percent at the precision printed, rounded down: a requirement it meets.
-            floor = f"{format_number(at_most(worst * 100, digits=2), digits=2)} %"
+            floor = f"{format_number(at_most(worst * 100))} %"
             span = policy.spans.get("min_availability")
             context.report("relay-availability", name,
                            f'a satellite has a relay in "{relay.name}" within '
