@@ -212,6 +212,8 @@ TYPOS = {
                          "unknown-unit", "%/yr"),
     "unquoted-label": (('hardware = "relay-v2"', "hardware = relay-v2"), "wrong-type",
                        '"relay-v2"'),
+    "unquoted-near-label": (('isl      = "grid"', "isl      = plus-grid"), "wrong-type",
+                            '"grid"'),
     "misspelt-label": (('hardware = "relay-v2"', 'hardware = "relay-v3"'), "unknown-reference",
                        '"relay-v2"'),
     "misspelt-attribute": (("mission_life = 5 yr", "misson_life = 5 yr"), "unknown-attribute",
@@ -291,3 +293,14 @@ def test_minimums_round_up_and_maximums_down_at_the_printed_precision():
     assert format_number(at_most(0.0123456)) == "0.0123"
     assert at_least(-3.456) == -3.45 and at_most(-3.456) == -3.46
     assert format_number(at_least(123456.7)) == "123457"  # never coarser than whole units
+
+
+def test_an_unquoted_label_of_no_block_is_not_quoted_blindly(tmp_path, check_json, monkeypatch):
+    """`isl = star-mesh` names no link policy, nor one like it: quoting it would only trade
+    this error for an unknown reference, so there is no suggestion, and the help says why."""
+    folder = _copy_example(tmp_path, CONFORMANCE, (('isl      = "grid"', "isl      = star-mesh"),))
+    monkeypatch.chdir(folder)
+    _, document = check_json(CONFORMANCE)
+    (diagnostic,) = document["diagnostics"]
+    assert diagnostic["code"] == "wrong-type" and diagnostic["suggestion"] is None
+    assert "no `link_policy` is labelled so" in diagnostic["help"]

@@ -24,7 +24,12 @@ class Elaborator:
     def __init__(self, spec: Spec):
         self.spec = spec
         self.diagnostics: list[Diagnostic] = []
-        self.validator = Validator(self.diagnostics, spec.sources)
+        labels: dict[str, set[str]] = {}
+        for module in spec.modules:
+            for block in module.blocks:
+                if block.label is not None:
+                    labels.setdefault(block.kind, set()).add(block.label)
+        self.validator = Validator(self.diagnostics, spec.sources, labels)
         self.blocks: dict[str, dict[str, RawBlock]] = {kind: {} for kind in schema.TOP_LEVEL}
 
     def error(self, code: str, message: str, span: Span | None, help: str | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import attrs
 import numpy as np
@@ -58,9 +58,12 @@ class RawBlock:
 
 
 class Validator:
-    def __init__(self, diagnostics: list[Diagnostic], sources: Mapping[str, str]):
+    def __init__(self, diagnostics: list[Diagnostic], sources: Mapping[str, str],
+                 labels: Mapping[str, Collection[str]] | None = None):
+        """`labels`: the labels of the spec's blocks by kind, as written (for suggestions)."""
         self.diagnostics = diagnostics
         self.sources = sources
+        self.labels = labels or {}
         self.evaluator = Evaluator(diagnostics)
 
     def error(self, code: str, message: str, span: Span, help: str | None = None,
@@ -148,10 +151,7 @@ class Validator:
         parser read a subtraction of two keywords."""
         written = "-".join(words)
         if attr.kind == "reference":
-            quoted = f'"{written}"'
-            self.error("wrong-type", f"`{name}` expects the label of a `{attr.refers_to}` as a "
-                       f"string, got `{written}`", span, help=f"write `{quoted}`",
-                       label="not a string", suggestion=replace_with(quoted, span))
+            self._unquoted(name, attr, written, span, "not a string")
             return
         joined = "_".join(words)
         match = joined if joined in attr.keywords else closest(joined, attr.keywords)
@@ -267,15 +267,25 @@ class Validator:
     def _as_reference(self, name: str, attr: schema.Attr, value: Value) -> str | None:
         if isinstance(value, Text):
             return value.value
-        wanted = f"the label of a `{attr.refers_to}` as a string"
-        if isinstance(value, Word):  # a label without its quotes
-            quoted = f'"{value.name}"'
-            self.error("wrong-type", f"`{name}` expects {wanted}, got {kind_of(value)}",
-                       value.span, help=f"write `{quoted}`", label=kind_of(value),
-                       suggestion=replace_with(quoted, value.span))
+        if isinstance(value, Word):
+            self._unquoted(name, attr, value.name, value.span, kind_of(value))
             return None
-        self._expect(name, attr, value, wanted)
+        self._expect(name, attr, value, f"the label of a `{attr.refers_to}` as a string")
         return None
+
+    def _unquoted(self, name: str, attr: schema.Attr, written: str, span: Span,
+                  got: str) -> None:
+        """A label written without its quotes. The quoted label is suggested when it (or a
+        close spelling of it) names a block of the right kind; otherwise quoting would
+        only trade this error for an unknown reference."""
+        labels = self.labels.get(attr.refers_to, ())
+        match = written if written in labels else closest(written, labels)
+        quoted = f'"{match}"' if match else None
+        self.error("wrong-type", f"`{name}` expects the label of a `{attr.refers_to}` as a "
+                   f"string, got `{written}`", span,
+                   help=f"write `{quoted}`" if quoted else f'labels are strings, as `"{written}"`'
+                   f"; no `{attr.refers_to}` is labelled so", label=got,
+                   suggestion=replace_with(quoted, span))
 
     def _as_timestamp(self, name: str, attr: schema.Attr, value: Value) -> np.datetime64 | None:
         if not isinstance(value, Instant):
