@@ -9,6 +9,7 @@ that is only just short (7.2 m² printed as "7 m^2") fails here.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -48,6 +49,10 @@ def _errors_on(document: dict, file: str, line: int) -> set[str]:
             if d["severity"] == "error" and d["file"] == file and d["line"] == line}
 
 
+# A help that names a spelling or a figure to write ("did you mean `km`?", "at least 8.52 m^2",
+# "(to 149 W)"), but not a range ("a phasing from 0 to 23") nor a bound ("counts go up to 1,000").
+PROPOSES = re.compile(r"did you mean|at least \d|(?<!\d )(?<!up )\bto \d")
+
 # A block whose kind is respelt is read from then on, and may lack required attributes: that is
 # the next problem of the spec coming to light, not one the fix made.
 REVEALED = {"unknown-block": {"missing-attribute"}}
@@ -64,8 +69,12 @@ def applies(check_json, monkeypatch):
         _, document = check_json(root)
         for diagnostic in document["diagnostics"]:
             suggestion = diagnostic["suggestion"]
+            help = diagnostic["help"] or ""
+            if PROPOSES.search(help):
+                assert suggestion is not None, diagnostic
             if suggestion is None:
                 continue
+            assert suggestion["replacement"].strip('"') in help, diagnostic
             path = Path(suggestion["file"])
             original = _read(path)
             _write(path, apply(original, suggestion))
