@@ -313,3 +313,14 @@ def test_an_unquoted_label_of_no_block_is_not_quoted_blindly(tmp_path, check_jso
     (diagnostic,) = document["diagnostics"]
     assert diagnostic["code"] == "wrong-type" and diagnostic["suggestion"] is None
     assert "no `link_policy` is labelled so" in diagnostic["help"]
+
+
+def test_a_typo_of_an_attribute_already_set_is_not_respelt_into_a_duplicate(
+        tmp_path, check_json, monkeypatch):
+    folder = _copy_example(tmp_path, CONFORMANCE, (("  mass = 800 kg\n",
+                                                     "  mass = 800 kg\n  mas = 900 kg\n"),))
+    monkeypatch.chdir(folder)
+    _, document = check_json(CONFORMANCE)
+    (diagnostic,) = document["diagnostics"]
+    assert diagnostic["code"] == "unknown-attribute" and diagnostic["suggestion"] is None
+    assert "`mass` is already set" in diagnostic["help"]

@@ -91,12 +91,16 @@ class Validator:
                        node.parent_span, help="only `hardware` blocks extend others")
         raw = RawBlock(node.kind, node.label, node.parent if spec.extendable else None,
                        node.head_span, node.parent_span)
+        # Names written correctly elsewhere in the block: respelling a typo as one of them
+        # would set it twice.
+        taken = {a.name for a in node.attributes} | {
+            c.kind for c in node.blocks if c.kind in spec.blocks and not spec.blocks[c.kind].repeatable}
         for attribute in node.attributes:
-            self._attribute(attribute, spec, raw, where)
+            self._attribute(attribute, spec, raw, where, taken)
         for child in node.blocks:
             child_spec = spec.blocks.get(child.kind)
             if child_spec is None:
-                self._unknown(child.kind, child.kind_span, spec, where, "block", raw)
+                self._unknown(child.kind, child.kind_span, spec, where, "block", raw, taken)
                 continue
             key = (child.kind, child.label if child_spec.repeatable else None)
             if key in raw.blocks:
@@ -109,24 +113,27 @@ class Validator:
         return raw
 
     def _unknown(self, name: str, span: Span, spec: schema.BlockSpec, where: str,
-                 what: str, raw: RawBlock) -> None:
+                 what: str, raw: RawBlock, taken: set[str]) -> None:
         """Report an unknown attribute or sub-block; the name it is a typo of counts as
         written (and rejected), so that it is not reported missing too."""
         candidates = list(spec.attrs) + list(spec.blocks)
         match = closest(name, candidates)
         if match:
             raw.rejected.add(match)
-        hint = f"did you mean `{match}`?" if match else (
-            f"{where} takes: " + ", ".join(f"`{c}`" for c in candidates))
+        if match in taken:
+            hint = f"`{match}` is already set in {where}; delete this one"
+        else:
+            hint = f"did you mean `{match}`?" if match else (
+                f"{where} takes: " + ", ".join(f"`{c}`" for c in candidates))
         code = "unknown-attribute" if what == "attribute" else "unknown-block"
         self.error(code, f"{where} has no {what} `{name}`", span, help=hint, label=f"unknown {what}",
-                   suggestion=replace_with(match, span))
+                   suggestion=replace_with(None if match in taken else match, span))
 
     def _attribute(self, node: ast.Attribute, spec: schema.BlockSpec, raw: RawBlock,
-                   where: str) -> None:
+                   where: str, taken: set[str]) -> None:
         attr = spec.attrs.get(node.name)
         if attr is None:
-            self._unknown(node.name, node.name_span, spec, where, "attribute", raw)
+            self._unknown(node.name, node.name_span, spec, where, "attribute", raw, taken)
             return
         if node.name in raw.fields:
             self.error("duplicate-attribute", f"`{node.name}` is set twice in {where}",
