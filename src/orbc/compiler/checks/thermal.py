@@ -54,14 +54,14 @@ def check_thermal(context: CheckContext) -> None:
             area = None
             if rejection <= 0:
                 needed = math.inf
-                help = ("needs a higher temperature or a lower absorptivity; the panel absorbs "
+                hint = ("needs a higher temperature or a lower absorptivity; the panel absorbs "
                         "more than it emits")
             else:
                 # The rejected power is proportional to the radiator's area.
                 needed = radiator.area_m2 * dissipation / rejection
                 area = f"{format_number(at_least(needed))} m^2"
-                help = f"needs at least {area} of radiator, or a higher radiator temperature"
-            context.report("thermal-deficit", name, message, span, help, demand=needed,
+                hint = f"needs at least {area} of radiator, or a higher radiator temperature"
+            context.report("thermal-deficit", name, message, span, hint, demand=needed,
                            suggestion=replace_with(area, span))
         elif rejection - dissipation < THIN_THERMAL_FRACTION * dissipation:
             context.report("thermal-margin-thin", name, message, span,
