@@ -186,12 +186,16 @@ def test_physics_suggestions_apply(variant, tmp_path, applies):
 
 
 def test_suggestions_apply_in_an_imported_file(tmp_path, applies):
-    """The 1,000,000-satellite example: its bus's array, shared by twelve shells through
-    `extends`, is shrunk; the one fix goes into hardware.orb."""
-    edits = (("area        = 600 m^2", "area        = 400 m^2"),)
-    diagnostics = applies(_copy_example(tmp_path, DATACENTRE, edits), DATACENTRE)
+    """The conformance sample with its hardware moved to an imported file, both hardware
+    shrunk: the fixes go into hardware.orb, where the faults are."""
+    text = _read(EXAMPLES / CONFORMANCE)
+    start, end = text.index('hardware "relay-v2"'), text.index('link_policy "grid"')
+    hardware = text[start:end].replace("area         = 14 m^2", "area         = 7 m^2")
+    _write(tmp_path / "hardware.orb", hardware)
+    _write(tmp_path / "main.orb", text[:start] + 'import "hardware.orb"\n\n' + text[end:])
+    diagnostics = applies(tmp_path, "main.orb")
     (fix,) = [d["suggestion"] for d in diagnostics if d["suggestion"]]
-    assert Path(fix["file"]).name == "hardware.orb"
+    assert fix["file"] == "hardware.orb"
 
 
 def test_every_failing_figure_of_a_sample_spec_is_suggested_at_once(tmp_path, applies):
