@@ -39,8 +39,8 @@ class Suggestion:
     """A machine-applicable fix: replace the source text of `span` by `replacement`.
 
     The span is usually the diagnostic's own; it is carried here so that a fix that
-    belongs elsewhere (a hardware line rather than the shell that exposed the fault)
-    says where it goes.
+    belongs elsewhere says where it goes (`ltan-drifts` points at `ltan`, its fix goes
+    at the shell's `inclination`).
     """
 
     replacement: str
