@@ -193,9 +193,9 @@ _register("target", {
         horizon or lengthen the step in a `czml { horizon = ...  step = ... }` block.""",
     "czml-step-coarse": """(warning) Cesium draws a satellite between its samples with a
         degree-5 Lagrange polynomial. Its error grows with the sixth power of the arc between
-        samples: about a metre at 10° (36 samples an orbit, the default), hundreds of metres
-        at 30° and kilometres beyond. The `czml { step }` is more than a twelfth of a drawn
-        shell's orbit; shorten it.""",
+        samples: a few metres at 10° (36 samples an orbit, the default), about 260 m at 20°
+        and 3 km at 30° in LEO. The `czml { step }` is more than 20° of a drawn shell's orbit;
+        shorten it.""",
     "czml-large-document": """(warning) The CZML document is estimated (samples, packets and
         links) above 256 MiB. Cesium parses the whole document in the browser, so it loads
         slowly or not at all. Draw fewer shells, a shorter horizon or a longer step with a
