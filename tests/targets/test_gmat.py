@@ -114,12 +114,47 @@ def test_initial_states_are_sgp4_at_epoch_in_j2000(script, conformance_model, sg
     assert np.linalg.norm(got[:, 3:] - want[:, 3:], axis=1).max() * 1e3 < 0.05  # m/s
 
 
-def test_initial_states_of_other_shells(shells_spec, emit_all, sgp4_reference, skyfield_times):
-    """Five shells from 550 to 590 km, another epoch than the conformance example's."""
-    model = shells_spec(["a", "b", "c", "d", "e"])
+OTHER_SHELLS = """
+constellation "other" {
+  epoch        = 2034-11-30T17:45:12.250Z
+  mission_life = 5 yr
+}
+hardware "bus" {
+  mass = 200 kg
+}
+shell "sso" {
+  altitude    = 590 km
+  inclination = 97.8 deg
+  walker_star {
+    planes    = 6
+    per_plane = 10
+    phasing   = 1
+  }
+  hardware = "bus"
+}
+shell "meo" {
+  altitude    = 8062 km
+  inclination = 10 deg
+  walker_delta {
+    planes    = 2
+    per_plane = 4
+    phasing   = 1
+  }
+  hardware = "bus"
+}
+"""
+
+
+def test_initial_states_of_other_shells(compile_text, emit_all, sgp4_reference,
+                                        skyfield_times):
+    """A 590 km near-polar shell and an 8,062 km shell (SGP4's deep-space branch), at an epoch
+    with milliseconds."""
+    model = compile_text(OTHER_SHELLS)
     parsed = read_script(emit_all(gmat.Gmat(), model)["gmat/mission.script"].decode("ascii"))
+    assert parsed["fields"]["meo_000_000"]["Epoch"] == "'30 Nov 2034 17:45:12.250'"
     states = initial_states(parsed)
     expected = sgp4_states_at_epoch(model, sgp4_reference(model), skyfield_times)
+    assert states.keys() == expected.keys()
     for name, want in expected.items():
         assert np.linalg.norm(states[name][:3] - want[:3]) * 1e3 < 20.0
         assert np.linalg.norm(states[name][3:] - want[3:]) * 1e3 < 0.05
