@@ -102,7 +102,9 @@ def sgp4_states_at_epoch(model, reference, skyfield_times) -> dict[str, np.ndarr
 
 def test_initial_states_are_sgp4_at_epoch_in_j2000(script, conformance_model, sgp4_reference,
                                                     skyfield_times):
-    """The contract is 1 km and 1 m/s; the frames leave a few metres and mm/s."""
+    """The contract is 1 km and 1 m/s. Measured: 1.5 m (the frames) and 21 mm/s, most of it
+    SGP4's own: its velocity output is not quite the derivative of its positions (1–2 cm/s),
+    and the script's velocity is that derivative."""
     _, parsed = script
     states = initial_states(parsed)
     expected = sgp4_states_at_epoch(conformance_model, sgp4_reference(conformance_model),
@@ -111,7 +113,7 @@ def test_initial_states_are_sgp4_at_epoch_in_j2000(script, conformance_model, sg
     got = np.array([states[name] for name in expected])
     want = np.array(list(expected.values()))
     assert np.linalg.norm(got[:, :3] - want[:, :3], axis=1).max() * 1e3 < 20.0  # m
-    assert np.linalg.norm(got[:, 3:] - want[:, 3:], axis=1).max() * 1e3 < 0.05  # m/s
+    assert np.linalg.norm(got[:, 3:] - want[:, 3:], axis=1).max() * 1e3 < 0.1  # m/s
 
 
 OTHER_SHELLS = """
@@ -157,7 +159,7 @@ def test_initial_states_of_other_shells(compile_text, emit_all, sgp4_reference,
     assert states.keys() == expected.keys()
     for name, want in expected.items():
         assert np.linalg.norm(states[name][:3] - want[:3]) * 1e3 < 20.0
-        assert np.linalg.norm(states[name][3:] - want[3:]) * 1e3 < 0.05
+        assert np.linalg.norm(states[name][3:] - want[3:]) * 1e3 < 0.1
 
 
 # WGS-72, the constants SGP4 is defined with (Vallado et al. 2006, `getgravconst('wgs72')`).

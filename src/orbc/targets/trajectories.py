@@ -11,7 +11,9 @@ Positions are rotated TEME → GCRS by `orbc.physics.frames`.
 
 Velocities (for GMAT's initial states) are the central difference of the SGP4
 positions over ±`_VELOCITY_STEP_S`: the truncation error h²/6·|r⃛| ≈ h²/6·n³·r is
-4·10⁻⁶ m/s in LEO and the rounding of the positions (10⁻⁹ m) adds 10⁻⁸ m/s.
+4·10⁻⁶ m/s in LEO and the rounding of the positions (10⁻⁹ m) adds 10⁻⁸ m/s. That
+is the velocity of the trajectory SGP4 draws; SGP4's own velocity output, whose
+short-period terms are truncated differently, differs from it by 1–2 cm/s.
 """
 
 from __future__ import annotations
