@@ -181,8 +181,8 @@ _register("target", {
         format cannot carry: TLE and KVN files are printable ASCII, and XML cannot hold most
         control characters. Those characters are written as `?` in the satellite names.""",
     "gmat-too-large": """(warning) The GMAT script creates one Spacecraft object per satellite
-        and propagates them together; above 1,000 spacecraft GMAT becomes impractically slow.
-        The script is still written in full.""",
+        and propagates them together, each with its own OEM ephemeris file; above 1,000
+        spacecraft GMAT becomes impractically slow. The script is still written in full.""",
     "czml-too-large": """(warning) Cesium cannot draw more than about 20,000 satellites with
         their links. Above that the CZML document holds the satellites and ground stations but
         no link packets; the links are in the `isl-csv` target. A `czml { shells = [...] }`

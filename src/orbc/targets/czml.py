@@ -15,9 +15,9 @@ of the horizon (`czml { horizon = … }`, else the schedule's). Cesium
 interpolates them with a degree-5 Lagrange polynomial, whose error grows as the
 sixth power of the arc between samples: measured against SGP4 at 590 km, a few
 metres at 10°, 260 m at 20°, 3 km at 30°; a step of more than 20° of a drawn
-shell's orbit is warned (`czml-step-coarse`). A satellite
-gets at most `MAX_STEPS` steps, so a horizon longer than `MAX_STEPS` steps of
-the fastest shell is cut there (`czml-horizon-capped`), and the clock covers
+shell's orbit is warned (`czml-step-coarse`). A satellite gets at most
+`MAX_STEPS` steps, so a horizon longer than `MAX_STEPS` steps of the shell with
+the shortest step is cut there (`czml-horizon-capped`), and the clock covers
 what is sampled.
 
 `czml { shells = ["a", "b"] }` draws those shells only (stations always). Cesium
@@ -47,9 +47,9 @@ from orbc.targets.elements import epoch_iso
 from orbc.targets.isl import shell_links
 from orbc.targets.trajectories import gcrs_positions_m, period_s
 
-STEPS_PER_ORBIT = 36  # a sample every 10° of arc: Lagrange-5 to about a metre
+STEPS_PER_ORBIT = 36  # a sample every 10° of arc: Lagrange-5 to a few metres
 COARSEST_STEPS_PER_ORBIT = 18  # 20° of arc: Lagrange-5 to ≈ 260 m (30° strays ≈ 3 km)
-MAX_STEPS = 1_440  # per satellite: 40 orbits
+MAX_STEPS = 1_440  # per satellite: 40 orbits at the default step
 MAX_SATELLITES = 20_000  # above this, no link packets
 LARGE_DOCUMENT_BYTES = 256 * 2**20  # warn before writing more than this
 INTERPOLATION_DEGREE = 5
