@@ -141,6 +141,7 @@ class Elaborator:
         stations = self._build_all("ground_station", self.ground_station)
         shells = self._build_all("shell", lambda n, r: self.shell(n, r, constellation))
         schedule = self.schedule()
+        czml = self.czml()
         self.check_references(shells, policies)
         self.check_size(shells)
         if not any(d.is_error for d in self.diagnostics):
@@ -150,7 +151,7 @@ class Elaborator:
         if any(d.is_error for d in self.diagnostics) or constellation is None:
             return None, self.diagnostics
         return m.Model(self.spec.modules[0].file, constellation, hardware, shells, policies,
-                       stations, schedule), self.diagnostics
+                       stations, schedule, czml), self.diagnostics
 
     def _build_all(self, kind: str, builder) -> dict:
         built = {name: builder(name, raw) for name, raw in sorted(self.blocks[kind].items())}
@@ -341,6 +342,16 @@ class Elaborator:
         return m.Schedule(values["horizon"], values["min_pass"], values["handover_gap"],
                           values["policy"], _spans(raw))
 
+    def czml(self) -> m.CzmlView:
+        raw = self.blocks["czml"].get("")
+        if raw is None:
+            return m.CzmlView()
+        values = self.take(raw, schema.CZML, "`czml`") or {}
+        shells = values.get("shells")
+        return m.CzmlView(values.get("horizon"), values.get("step"),
+                          None if shells is None else tuple(label for label, _ in shells),
+                          _spans(raw))
+
     # --- cross-block rules -------------------------------------------------------------------
 
     def check_references(self, shells: dict, policies: dict) -> None:
@@ -355,6 +366,11 @@ class Elaborator:
                 self.error("relay-is-self", f'shell "{name}" would relay through itself',
                            isl.span, help="a `nearest` policy links to another shell; use "
                                           "`plus_grid` for links inside a shell")
+        czml = self.blocks["czml"].get("")
+        if czml is not None and "shells" in czml.fields:
+            for label, span in czml.fields["shells"].value:
+                if label not in self.blocks["shell"]:
+                    self._unknown_reference(label, "shell", span)
         for raw in self.blocks["link_policy"].values():
             relay = raw.fields.get("relay")
             if relay is not None and relay.value not in self.blocks["shell"]:
