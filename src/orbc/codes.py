@@ -30,8 +30,19 @@ def _register(category: str, table: dict[str, str]) -> None:
 _register("usage", {
     "file-unreadable": """The spec file could not be read (missing, a directory, or no
         permission). orbc exits with 2, as for any usage or I/O error.""",
-    "output-unwritable": """The output directory could not be created or written.""",
+    "output-unwritable": """The output directory could not be created or written (no
+        permission, a full disk, or a folder orbc writes into is a symbolic link). The
+        previous build in it stays as it was, or, if publishing had begun, the directory has
+        no `manifest.json`; the next build cleans up.""",
+    "output-busy": """Another `orbc build` is writing to the same output directory (it holds
+        the advisory lock `.orbc.lock` there). Two builds into one directory would mix their
+        artifacts, so the second is refused; run it again when the first is done, or build
+        into another directory.""",
     "unknown-target": """`--target` names a target orbc does not have; `orbc targets` lists them.""",
+    "invalid-arguments": """The command line does not parse: an unknown option, a missing
+        value, or a value that is not one of the choices. `orbc COMMAND --help` lists them.""",
+    "engine-unavailable": """The engine asked for with `--engine` could not start (Dask not
+        installed, or its scheduler unreachable).""",
 })
 
 _register("syntax", {
