@@ -51,9 +51,9 @@ def files(out: Path) -> set[str]:
 
 def assert_truthful(out: Path) -> dict | None:
     """If there is a manifest, it lists exactly the artifacts there, each with its sha256.
-    Return the manifest (None if there is none)."""
-    for relative, content in USER_FILES.items():
-        if (out / relative).parent.exists():
+    Return the manifest (None if there is none). Planted user files are untouched."""
+    if (out.parent / f"{out.name}.planted").exists():
+        for relative, content in USER_FILES.items():
             assert (out / relative).read_bytes() == content, f"user file {relative} changed"
     manifest = out / "manifest.json"
     if not manifest.exists():
@@ -69,6 +69,8 @@ def assert_truthful(out: Path) -> dict | None:
 
 
 def plant_user_files(out: Path) -> None:
+    """A user's files in the output directory, which no build may touch."""
+    (out.parent / f"{out.name}.planted").touch()
     for relative, content in USER_FILES.items():
         (out / relative).parent.mkdir(parents=True, exist_ok=True)
         (out / relative).write_bytes(content)
@@ -168,6 +170,7 @@ def test_a_kill_between_any_two_file_operations_leaves_a_truthful_directory(
     for die_at in range(200):
         out = tmp_path / f"out{die_at}"
         shutil.copytree(base, out, symlinks=True)
+        (tmp_path / f"{out.name}.planted").touch()
         code = _build_dying_at(conformance_model, out, names, die_at)
         document = assert_truthful(out)
         if code == 0:  # past the last operation: the build completed
