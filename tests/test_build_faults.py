@@ -298,7 +298,7 @@ def test_leftovers_of_a_killed_build_are_removed(orbc, tmp_path):
     staged = out / ".orbc-staging" / "build" / "3.partial"
     staged.parent.mkdir(parents=True)
     staged.write_bytes(b"half an artifact")
-    old_style = out / "tle" / ".satellites.tle.k2j4x_9q.partial"  # orbc 0.1 wrote these
+    old_style = out / "tle" / ".satellites.tle.k2j4x_9q.partial"  # earlier versions left these
     old_style.write_bytes(b"half a TLE")
     assert orbc("build", CONFORMANCE, "-o", out, "--target", "tle")[0] == 0
     assert not staged.exists() and not (out / ".orbc-staging").exists()

@@ -167,7 +167,7 @@ class OutputTransaction:
             os.rmdir(STAGING, dir_fd=self.root)
 
     def _remove_old_partials(self, paths: Iterable[str]) -> None:
-        """`.NAME.*.partial` beside an artifact NAME: what orbc before 0.2 left when killed."""
+        """`.NAME.*.partial` beside an artifact NAME: what earlier orbc versions left when killed."""
         folders: dict[tuple[str, ...], set[str]] = {}
         for path in paths:
             *folder, name = path.split("/")
