@@ -329,6 +329,19 @@ def test_links_out_of_the_directory_are_never_followed(orbc, tmp_path):
     assert (out / "hypatia" / "relay").is_symlink()
 
 
+def test_a_publish_that_would_fail_is_refused_before_anything_changes(orbc, tmp_path):
+    """A folder where an artifact goes: refused while the previous build still stands."""
+    out = tmp_path / "out"
+    assert orbc("build", STARLINK, "-o", out, "--target", "omm-xml")[0] == 0
+    before = (out / "manifest.json").read_bytes()
+    (out / "tle" / "satellites.tle").mkdir(parents=True)
+    code, _, err = orbc("build", CONFORMANCE, "-o", out, "--target", "omm-xml", "--target",
+                        "tle")
+    assert code == 2 and "`tle/satellites.tle` is a folder" in err
+    assert (out / "manifest.json").read_bytes() == before
+    assert_truthful(out)
+
+
 def test_a_forged_manifest_cannot_delete_outside_the_directory(orbc, tmp_path):
     out, victim = tmp_path / "out", tmp_path / "victim.txt"
     victim.write_text("keep me")

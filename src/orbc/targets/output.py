@@ -83,7 +83,11 @@ class OutputTransaction:
             self.root = self._keep(os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY
                                            | os.O_CLOEXEC))
             self._lock()
-            self.previous = self._listed(MANIFEST) | self._listed(f"{STAGING}/{_JOURNAL}")
+            # A manifest is written after the journal, so the journal matters only without one.
+            listed = self._listed(MANIFEST)
+            if listed is None:
+                listed = self._listed(f"{STAGING}/{_JOURNAL}")
+            self.previous = listed or set()
             self.build = self._scratch()
         except BaseException:
             self._close()
@@ -115,20 +119,20 @@ class OutputTransaction:
                              f"`{LOCK}`); wait for it to finish, or build into another "
                              "directory") from None
 
-    def _listed(self, relative: str) -> set[str]:
-        """The artifact paths a manifest or journal lists; none if it is missing or unreadable
+    def _listed(self, relative: str) -> set[str] | None:
+        """The artifact paths a manifest or journal lists; None if it is missing or unreadable
         (then nothing it might have listed is removed: orbc deletes only what it knows)."""
         try:
             fd = self._open_file(relative)
         except OSError:
-            return set()
+            return None
         with os.fdopen(fd, "rb") as stream:
             try:
                 document = json.loads(stream.read(64 * 1024 * 1024))
                 entries = document["artifacts"]
                 paths = {e["path"] if isinstance(e, dict) else e for e in entries}
             except (ValueError, KeyError, TypeError):
-                return set()
+                return None
         good = set()
         for path in paths:
             with contextlib.suppress(ValueError, AttributeError):
@@ -202,17 +206,19 @@ class OutputTransaction:
         paths = {relative for _, relative in self._staged}
         if len(paths) != len(self._staged):
             raise ValueError("two artifacts have the same path")
-        # Every folder is made and checked before anything visible changes.
+        # Every folder is made and every rename checked before anything visible changes, so
+        # that what can be refused is refused while the previous build still stands.
         folders = {}
+        device = os.fstat(self.build).st_dev
         for _, relative in self._staged:
             *folder, name = parts_of(relative)
             key = tuple(folder)
             if key not in folders:
                 folders[key] = self._keep(self._folder(folder, create=True))
-            with contextlib.suppress(FileNotFoundError):
-                if stat.S_ISDIR(os.stat(name, dir_fd=folders[key],
-                                        follow_symlinks=False).st_mode):
-                    raise OutputUnsafe(errno.EISDIR, f"`{relative}` is a folder")
+                if os.fstat(folders[key]).st_dev != device:
+                    raise OutputUnsafe(errno.EXDEV, f"`{'/'.join(folder)}` is on another "
+                                       "file system than the output directory")
+            _check_target(folders[key], name, relative)
         self._remove_old_partials(self.previous | paths)
         self._write_journal(self.previous | paths)
         with _signals_held():
@@ -289,6 +295,17 @@ class OutputTransaction:
             finally:
                 if parent != self.root:
                     os.close(parent)
+
+
+def _check_target(folder: int, name: str, relative: str) -> None:
+    """Refuse a rename that would fail: a name too long for the file system, or a folder
+    where the artifact goes."""
+    if len(os.fsencode(name)) > os.fpathconf(folder, "PC_NAME_MAX"):
+        raise OutputUnsafe(errno.ENAMETOOLONG, f"`{relative}`: the file name is too long")
+    with contextlib.suppress(FileNotFoundError):
+        if stat.S_ISDIR(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode):
+            raise OutputUnsafe(errno.EISDIR, f"`{relative}` is a folder in the output "
+                               "directory, where orbc writes a file")
 
 
 def _stream(folder: int, name: str, chunks: Iterable[bytes]) -> tuple[str, int]:
