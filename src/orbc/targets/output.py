@@ -74,6 +74,7 @@ class OutputTransaction:
         self._fds: list[int] = []
         self._staged: list[tuple[str, str]] = []  # (staged file name, artifact path)
         self.previous: set[str] = set()  # artifact paths orbc may have written here before
+        self.build: int | None = None  # the staging folder `.orbc-staging/build/`
 
     # --- opening: lock, what was there, fresh scratch --------------------------------------
 
@@ -96,7 +97,7 @@ class OutputTransaction:
 
     def __exit__(self, *exc) -> None:
         try:
-            if self._fds and hasattr(self, "build"):
+            if self.build is not None:
                 self._clear_scratch()
         finally:
             self._close()
