@@ -11,6 +11,7 @@ position in orbit). orbc instead averages a closed-form eclipse fraction of the
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -120,8 +121,8 @@ def test_compute_that_is_not_shed_runs_always(tmp_path):
     path = _spec(tmp_path, """altitude = 550 km
   inclination = 53 deg
   walker_delta { planes = 6; per_plane = 10 }""")
-    text = open(path).read().replace("shed_in_eclipse = true", "shed_in_eclipse = false")
-    open(path, "w").write(text)
+    spec = Path(path)
+    spec.write_text(spec.read_text().replace("shed_in_eclipse = true", "shed_in_eclipse = false"))
     result = compile_spec(path)
     compute = result.shells["s"]["compute"]
     assert compute["utilisation"] == 1.0
