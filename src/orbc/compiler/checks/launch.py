@@ -48,8 +48,8 @@ def check_launches(context: CheckContext) -> None:
                 "launcher-too-small", name,
                 f"a satellite of {mass:,.1f} kg is heavier than the {launcher.payload_kg:,.1f} kg "
                 f'payload of launcher "{launcher.name}"', span,
-                f"name a launcher that lifts at least {format_number(mass / 1e3)} t to this "
-                "orbit, or lighten the satellite", demand=mass / launcher.payload_kg)
+                f"name a launcher whose payload to this orbit is {format_number(mass / 1e3)} t "
+                "or more, or lighten the satellite", demand=mass / launcher.payload_kg)
             continue
         figures["satellites_per_launch"] = None if math.isinf(per_launch) else per_launch
         figures["launches"] = launches_for_shell(shell.planes, shell.per_plane, per_launch)
