@@ -42,6 +42,8 @@ def subsystem_masses_kg(hardware: Hardware) -> dict[str, float]:
     for load in hardware.loads:
         if load.mass_kg > 0:
             masses[f"load.{load.name}"] = load.mass_kg
+    # Every other subsystem with a mass (propulsion: dry mass + propellant) is one more
+    # entry above; the estimate, `mass-exceeded` and `by_subsystem` follow from this table.
     return masses
 
 
