@@ -171,7 +171,8 @@ COMPUTE = BlockSpec({
 }, label="none")
 
 LOAD = BlockSpec({
-    "power": quantity(u.POWER, "1.5 kW", low=0, required=True),
+    "power": quantity(u.POWER, "1.5 kW", low=0, default=0.0,
+                      doc="a load written for its mass alone (structure) draws nothing"),
     "shed_in_eclipse": flag(),
     "mass": quantity(u.MASS, "180 kg", low=0, default=0.0,
                      doc="a load weighs what the spec says it does"),
