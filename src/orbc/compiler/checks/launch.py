@@ -18,14 +18,15 @@ from orbc.diagnostics import format_number
 _ROUNDING = 1e-9
 
 
-def satellites_per_launch(payload_kg: float, satellite_kg: float) -> int:
-    """floor(payload / satellite mass); a massless satellite rides with the whole plane."""
+def satellites_per_launch(payload_kg: float, satellite_kg: float) -> float:
+    """floor(payload / satellite mass), a whole number; infinite for a massless satellite
+    (nothing declared, nothing estimated), which rides with its whole plane."""
     if satellite_kg <= 0:
         return math.inf
     return math.floor(payload_kg / satellite_kg * (1 + _ROUNDING))
 
 
-def launches_for_shell(planes: int, per_plane: int, per_launch: int) -> int:
+def launches_for_shell(planes: int, per_plane: int, per_launch: float) -> int:
     """planes × ceil(per_plane / per_launch)."""
     return planes * (1 if math.isinf(per_launch) else math.ceil(per_plane / per_launch))
 
