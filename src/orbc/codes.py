@@ -175,6 +175,20 @@ _register("physics", {
     "downlink-margin-thin": """(warning) The downlink margin is below 3 dB at some station.""",
 })
 
+_register("physics", {
+    "mass-exceeded": """The subsystems weigh more than the hardware's declared `mass`. The
+        estimate is the sum of: solar_array area × `areal_density`, radiator area ×
+        `areal_density`, battery capacity / `specific_energy`, compute accelerators ×
+        `mass_each`, laser terminals count × `mass`, each radio's `mass` and each load's
+        `mass`. `orbc explain defaults` lists the defaults and their sources. Structure,
+        harness and margins are not estimated: write them as a load's `mass` (`load "bus" {
+        power = 1.5 kW  mass = 180 kg }`).""",
+    "launcher-too-small": """One satellite (its declared `mass`, else the estimate) is heavier
+        than the payload of the shell's launcher. A launch serves one plane and carries
+        floor(payload / satellite mass) satellites; a plane needs ceil(per_plane / that)
+        launches.""",
+})
+
 _register("target", {
     "tle-catalog-overflow": """A TLE has five characters for the catalog number: digits up to
         99,999, then Alpha-5 (a letter for the leading two digits, I and O skipped) up to
