@@ -43,6 +43,10 @@ _register("syntax", {
         missing.""",
     "invalid-token": """A character that is not part of the language, such as `@` or `$`.""",
     "unterminated-string": """A string was opened with `"` and not closed on the same line.""",
+    "value-too-long": """An attribute's value has more than 10,000 tokens (numbers, units,
+        operators, brackets). No attribute needs such an expression; the limit is counted while
+        the file is read, so that a runaway expression is refused in a fraction of a second
+        instead of exhausting memory. Write the value the expression computes.""",
 })
 
 _register("unit", {
