@@ -89,6 +89,12 @@ _register("semantic", {
     "missing-attribute": """A required attribute is not set.""",
     "missing-label": """A block kind that needs a label has none, or one that takes no label has
         one.""",
+    "invalid-label": """A block label that cannot travel into every artifact: longer than
+        240 characters (a shell's label becomes a folder name, and file systems allow 255
+        bytes per name), or beginning with `=`, `+`, `-`, `@`, a tab or a carriage return,
+        which a spreadsheet opening a CSV artifact would run as a formula (OWASP "CSV
+        Injection"). Such labels are refused rather than altered, so that every artifact
+        carries each label exactly as written.""",
     "missing-constellation": """A spec needs exactly one `constellation` block.""",
     "multiple-constellations": """A spec needs exactly one `constellation` block.""",
     "wrong-type": """A value of the wrong kind: a string where a quantity is expected, a tuple

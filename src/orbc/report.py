@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from orbc.diagnostics import printable
+
 
 def _fmt(value, scale=1.0, digits=1, suffix="") -> str:
     return "—" if value is None else f"{value / scale:,.{digits}f}{suffix}"
@@ -16,7 +18,7 @@ def _power(watts: float) -> str:
 
 
 _COLUMNS = [
-    ("shell", lambda n, f: n),
+    ("shell", lambda n, f: printable(n)),  # a label must not drive the terminal
     ("sats", lambda n, f: f"{f['satellites']:,}"),
     ("alt km", lambda n, f: _fmt(f["altitude_km"], digits=0)),
     ("inc °", lambda n, f: _fmt(f["inclination_deg"], digits=2)),
