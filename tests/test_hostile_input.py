@@ -82,6 +82,18 @@ def test_an_import_chain_of_700_files_loads(tmp_path):
         (f"f{count - 1}.orb", 2, "unit-mismatch")]
 
 
+def test_an_extends_chain_of_2000_blocks_merges(tmp_path):
+    """Written child first, the chain was merged by recursion: a RecursionError (exit 3)."""
+    count = 2000
+    chain = "".join(f'hardware "h{i}" extends "h{i - 1}" {{\n  mass = {i} kg\n}}\n'
+                    for i in reversed(range(1, count)))
+    (tmp_path / "spec.orb").write_text(
+        spec(hardware=f"h{count - 1}").replace('hardware "bus"', 'hardware "h0"') + chain)
+    result = compile_spec(tmp_path / "spec.orb")
+    assert not result.errors, [d.message for d in result.diagnostics]
+    assert result.model.hardware[f"h{count - 1}"].mass_kg == count - 1
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs RLIMIT_AS")
 def test_a_4_mb_expression_is_refused_within_2_gib(tmp_path):
     """Parsed into a tree first, this took minutes and gigabytes before the nesting bound
