@@ -107,6 +107,30 @@ def test_a_4_mb_expression_is_refused_within_2_gib(tmp_path):
     assert (diagnostic["code"], diagnostic["line"]) == ("value-too-long", 3)
 
 
+FILLERS = {"blank lines": "\n", "comment lines": "# c\n", "semicolons": ";",
+           "semicolon lines": ";\r\n", "escapes": None, "plain": None}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs RLIMIT_AS")
+@pytest.mark.parametrize("filler", FILLERS)
+def test_15_mib_of_one_thing_is_read_within_2_gib(tmp_path, filler):
+    """A 15 MiB label took 3 GB in the string pattern's repeated group; 15 MiB of blank
+    lines or `;`, one token each, took minutes (the timeout here is only a hang guard)."""
+    size = 15 << 20
+    if FILLERS[filler] is None:
+        label = ('\\"' * (size // 2)) if filler == "escapes" else "x" * size
+        text, expected = spec(name=label), [("invalid-label", 1)]
+    else:
+        run = FILLERS[filler] * (size // len(FILLERS[filler]))
+        text, expected = spec().replace("{\n", "{\n" + run, 1), []
+    (tmp_path / "spec.orb").write_text(text)
+    done = run_orbc("check", "--format", "json", tmp_path / "spec.orb", limit_bytes=2 << 30,
+                    timeout=120)
+    assert done.returncode == (1 if expected else 0), done.stderr.decode()[-2000:]
+    found = [(d["code"], d["line"]) for d in json.loads(done.stdout)["diagnostics"]]
+    assert found == expected
+
+
 def test_the_token_limit_refuses_long_flat_values_too(tmp_path):
     items = ", ".join(["1 deg"] * (MAX_VALUE_TOKENS // 3 + 1))
     (tmp_path / "spec.orb").write_text(spec() + f'ground_station "g" {{\n  location = [{items}]\n}}\n')

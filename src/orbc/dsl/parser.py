@@ -19,7 +19,7 @@ _TOKEN_NAMES = {
     "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`",
     "RSQB": "`]`", "EQUAL": "`=`", "COMMA": "`,`", "PLUS": "`+`", "MINUS": "`-`",
     "STAR": "`*`", "SLASH": "`/`", "IMPORT": "`import`", "EXTENDS": "`extends`",
-    "SEMICOLON": "`;`", "$END": "the end of the file",
+    "_SEMI": "`;`", "$END": "the end of the file",
 }
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 # Deeper nesting of blocks or expressions is no spec a person writes; the bound keeps the
@@ -52,7 +52,7 @@ class _Limits:
                 brackets = max(0, brackets - 1)
             elif kind == "_NL" and brackets:
                 continue
-            if kind in ("_NL", "SEMICOLON", "LBRACE", "RBRACE"):
+            if kind in ("_NL", "_SEMI", "LBRACE", "RBRACE"):
                 in_value = False
                 braces += {"LBRACE": 1, "RBRACE": -1}.get(kind, 0)
                 if braces > MAX_NESTING + 1:  # the top-level block is not a nesting level
