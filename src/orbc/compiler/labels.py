@@ -22,7 +22,7 @@ renderer writes them escaped (`orbc.diagnostics.printable`).
 
 from __future__ import annotations
 
-from orbc.diagnostics import Diagnostic, Span
+from orbc.diagnostics import Diagnostic, Span, replace_with
 
 MAX_LABEL_LENGTH = 240  # characters; see the module docstring
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
@@ -36,13 +36,14 @@ def label_problems(label: str, span: Span) -> list[Diagnostic]:
             "invalid-label", f"this label is {len(label):,} characters long; labels are at "
                              f"most {MAX_LABEL_LENGTH}", span,
             help="a shell's label becomes a folder name and part of every satellite's name; "
-                 f"shorten it to {MAX_LABEL_LENGTH} characters or fewer",
+                 "shorten it (the name is yours to choose, so no fix is proposed)",
             label="too long"))
     if label.startswith(FORMULA_STARTS):
         rest = label.lstrip("".join(FORMULA_STARTS)).replace("\\", "\\\\").replace('"', '\\"')
+        fix = f'"{rest}"' if rest else None
         problems.append(Diagnostic(
             "invalid-label", f"a label cannot begin with `{label[0]}`", span,
             help="a spreadsheet opening a CSV artifact would run the cell as a formula; "
-                 + (f'write `"{rest}"` instead' if rest else "begin it with a letter or a digit"),
-            label="formula start"))
+                 + (f"write `{fix}` instead" if fix else "begin it with a letter or a digit"),
+            label="formula start", suggestion=replace_with(fix, span)))
     return problems

@@ -18,6 +18,7 @@ length costs no Python recursion.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ class Spec:
 
     modules: list[ast.Module] = attrs.Factory(list)
     sources: dict[str, str] = attrs.Factory(dict)
+    digests: dict[str, str] = attrs.Factory(dict)  # display path -> sha256 of the file's bytes
     diagnostics: list[Diagnostic] = attrs.Factory(list)
 
 
@@ -155,6 +157,7 @@ class _Loader:
 
     def parse(self, file: _File, data: bytes) -> ast.Module | None:
         self.seen.add(file.path)
+        self.spec.digests[file.display] = hashlib.sha256(data).hexdigest()
         text, problem = decode(data, file.display)
         self.spec.sources[file.display] = text if text is not None else ""
         if problem:
