@@ -19,7 +19,13 @@ import attrs
 from orbc import __version__
 from orbc.codes import CODES
 from orbc.compiler.pipeline import Compilation, compile_spec
-from orbc.diagnostics import Diagnostic, render_concise, render_human, render_json_document
+from orbc.diagnostics import (
+    Diagnostic,
+    printable,
+    render_concise,
+    render_human,
+    render_json_document,
+)
 from orbc.dsl.loader import SpecUnreadable
 from orbc.engine import Engine, EngineUnavailable, WorkerDied, make_engine
 from orbc.report import render_figures
@@ -120,6 +126,11 @@ def _terminate(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A stream that cannot encode a character (PYTHONIOENCODING=ascii, a C locale) shows it
+    # escaped (`\u03c9`) instead of failing the command half-way through its output.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser(_wants_json(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
@@ -178,8 +189,8 @@ def _summary(result: Compilation, failed: bool) -> str:
         return f"failed: {counts}"
     model = result.model
     verdict = "failed" if failed else "ok"
-    return (f"{verdict}: constellation \"{model.constellation.name}\": {len(model.shells)} "
-            f"shell(s), {model.satellites:,} satellites; {counts}")
+    return (f"{verdict}: constellation \"{printable(model.constellation.name)}\": "
+            f"{len(model.shells)} shell(s), {model.satellites:,} satellites; {counts}")
 
 
 def cmd_check(args) -> int:

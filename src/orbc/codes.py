@@ -58,6 +58,10 @@ _register("syntax", {
         missing.""",
     "invalid-token": """A character that is not part of the language, such as `@` or `$`.""",
     "unterminated-string": """A string was opened with `"` and not closed on the same line.""",
+    "value-too-long": """An attribute's value has more than 10,000 tokens (numbers, units,
+        operators, brackets). No attribute needs such an expression; the limit is counted while
+        the file is read, so that a runaway expression is refused in a fraction of a second
+        instead of exhausting memory. Write the value the expression computes.""",
 })
 
 _register("unit", {
@@ -100,6 +104,12 @@ _register("semantic", {
     "missing-attribute": """A required attribute is not set.""",
     "missing-label": """A block kind that needs a label has none, or one that takes no label has
         one.""",
+    "invalid-label": """A block label that cannot travel into every artifact: longer than
+        240 characters (a shell's label becomes a folder name, and file systems allow 255
+        bytes per name), or beginning with `=`, `+`, `-`, `@`, a tab or a carriage return,
+        which a spreadsheet opening a CSV artifact would run as a formula (OWASP "CSV
+        Injection"). Such labels are refused rather than altered, so that every artifact
+        carries each label exactly as written.""",
     "missing-constellation": """A spec needs exactly one `constellation` block.""",
     "multiple-constellations": """A spec needs exactly one `constellation` block.""",
     "wrong-type": """A value of the wrong kind: a string where a quantity is expected, a tuple

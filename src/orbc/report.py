@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from orbc.diagnostics import printable
+
 # SI prefixes from femto to quetta, by power of 1000.
 _PREFIXES = {-5: "f", -4: "p", -3: "n", -2: "µ", -1: "m", 0: "", 1: "k", 2: "M", 3: "G",
              4: "T", 5: "P", 6: "E", 7: "Z", 8: "Y", 9: "R", 10: "Q"}
@@ -38,7 +40,7 @@ def _power(watts: float) -> str:
 
 
 _PHYSICS = [
-    ("shell", lambda n, f: n),
+    ("shell", lambda n, f: printable(n)),  # a label must not drive the terminal
     ("sats", lambda n, f: f"{f['satellites']:,}"),
     ("alt km", lambda n, f: _fmt(f["altitude_km"], digits=0)),
     ("inc °", lambda n, f: _fmt(f["inclination_deg"], digits=2)),
@@ -60,12 +62,12 @@ def _compute(f: dict, key: str):
 
 
 _LEDGER = [
-    ("shell", lambda n, f: n),
+    ("shell", lambda n, f: printable(n)),
     ("mass kg", lambda n, f: _fmt(f["mass_kg"]["estimated"])),
     ("declared kg", lambda n, f: _fmt(f["mass_kg"]["declared"])),
     ("array W/kg", lambda n, f: _fmt(f["specific_power_w_per_kg"])),
     ("compute kW/t", lambda n, f: _fmt(f["compute_w_per_t"], 1e3)),
-    ("launcher", lambda n, f: f["launcher"] or "—"),
+    ("launcher", lambda n, f: printable(f["launcher"]) if f["launcher"] else "—"),
     ("sats/launch", lambda n, f: _fmt(f["satellites_per_launch"], digits=0)),
     ("launches", lambda n, f: _fmt(f["launches"], digits=0)),
     ("compute util.", lambda n, f: _fmt(_compute(f, "utilisation"), 0.01, 1, " %")),

@@ -70,30 +70,35 @@ class Elaborator:
     def merged_hardware(self) -> dict[str, RawBlock]:
         done: dict[str, RawBlock | None] = {}
         for name in self.blocks["hardware"]:
-            self._merge_chain(name, done, ())
+            self._merge_chain(name, done)
         return {name: raw for name, raw in done.items() if raw is not None}
 
-    def _merge_chain(self, name: str, done: dict, stack: tuple[str, ...]) -> RawBlock | None:
-        if name in done:
-            return done[name]
-        raw = self.blocks["hardware"][name]
-        if raw.parent is None:
-            done[name] = raw
-            return raw
-        if raw.parent in stack + (name,):
-            chain = " -> ".join(stack[stack.index(raw.parent):] + (name, raw.parent)
-                                if raw.parent in stack else (name, raw.parent))
-            self.error("extends-cycle", f"hardware extends itself: {chain}", raw.parent_span,
-                       help="remove one `extends` from the circle")
-            done[name] = None
-            return None
-        if raw.parent not in self.blocks["hardware"]:
-            self._unknown_reference(raw.parent, "hardware", raw.parent_span,
-                                    besides=stack + (name,))
-            done[name] = None
-            return None
-        parent = self._merge_chain(raw.parent, done, stack + (name,))
-        done[name] = _merge(parent, raw) if parent else None
+    def _merge_chain(self, name: str, done: dict) -> RawBlock | None:
+        """Merge `name` with its ancestors. Walks the `extends` chain with a loop, not
+        recursion, so that a chain of any length cannot exhaust Python's stack."""
+        hardware = self.blocks["hardware"]
+        waiting: dict[str, int] = {}  # names whose parent is still to merge -> position
+        current = name
+        while current not in done:
+            raw = hardware[current]
+            if raw.parent is None:
+                done[current] = raw
+            elif raw.parent == current or raw.parent in waiting:
+                chain = list(waiting)[waiting.get(raw.parent, len(waiting)):]
+                self.error("extends-cycle", "hardware extends itself: "
+                           + " -> ".join(chain + [current, raw.parent]), raw.parent_span,
+                           help="remove one `extends` from the circle")
+                done[current] = None
+            elif raw.parent not in hardware:
+                self._unknown_reference(raw.parent, "hardware", raw.parent_span,
+                                        besides=(*waiting, current))
+                done[current] = None
+            else:
+                waiting[current] = len(waiting)
+                current = raw.parent
+        for child in reversed(waiting):
+            parent = done[hardware[child].parent]
+            done[child] = _merge(parent, hardware[child]) if parent else None
         return done[name]
 
     def _unknown_reference(self, name: str, kind: str, span: Span,
