@@ -56,6 +56,7 @@ def test_contacts_parquet_equals_the_csv(conformance_model, batch_rows):
     expected_groups = -(-len(rows) // batch_rows) if batch_rows else 1
     assert metadata.num_row_groups == expected_groups
     assert metadata.row_group(0).column(0).compression == "ZSTD"
+    assert "RLE_DICTIONARY" in metadata.row_group(0).column(0).encodings  # satellite names
     got = table.to_pylist()
     for row, parquet in zip(rows, got, strict=True):
         assert parquet["satellite"] == row["satellite"]

@@ -27,13 +27,14 @@ def csv_stream(tables: Iterable[pa.Table], schema: pa.Schema) -> Iterator[bytes]
         yield csv_bytes(table, header=False)
 
 
-def parquet_stream(tables: Iterable[pa.Table | pa.RecordBatch],
-                   schema: pa.Schema) -> Iterator[bytes]:
+def parquet_stream(tables: Iterable[pa.Table | pa.RecordBatch], schema: pa.Schema,
+                   **options) -> Iterator[bytes]:
     """One zstd-compressed Parquet file in chunks: each table (or batch) becomes a row group
     and its bytes are handed on as soon as it is written, so the file is never held whole.
-    The bytes depend only on the rows and the pyarrow version (no timestamps)."""
+    The bytes depend only on the rows and the pyarrow version (no timestamps). `options`
+    go to `pyarrow.parquet.ParquetWriter` (`use_dictionary`, `column_encoding`)."""
     sink = ChunkSink()
-    with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+    with pq.ParquetWriter(sink, schema, compression="zstd", **options) as writer:
         for table in tables:
             if isinstance(table, pa.RecordBatch):
                 writer.write_batch(table)
