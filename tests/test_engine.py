@@ -68,7 +68,7 @@ def test_dask_engine_output_is_byte_identical_to_local(big_model, dask_engine, t
 
 def test_dask_contact_windows_and_schedule_are_byte_identical(dask_engine, tmp_path):
     # Fresh models: the contact plan is cached per model object.
-    names = ["contacts", "schedule"]
+    names = ["contacts", "schedule", "contacts-parquet", "schedule-parquet"]
     local = build_targets(compile_spec(SAMPLE, feasibility=False).model,
                           str(tmp_path / "local"), names, Engine(quiet=True))
     sharded = build_targets(compile_spec(SAMPLE, feasibility=False).model,

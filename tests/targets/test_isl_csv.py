@@ -181,3 +181,23 @@ schedule {
   policy       = max_contact_time
 }
 """
+
+
+def test_grid_links_are_computed_once_per_build(conformance, monkeypatch, tmp_path):
+    """The checks and `isl-csv` share one computation of each shell's grid links."""
+    from orbc.compiler import topology
+    from orbc.compiler.pipeline import compile_spec
+    from orbc.targets import build_targets
+
+    calls = Counter()
+    computed = topology.grid_links
+
+    def counted(shell, columns, policy):
+        calls[shell.name] += 1
+        return computed(shell, columns, policy)
+
+    monkeypatch.setattr(topology, "grid_links", counted)
+    compilation = compile_spec(conformance)  # a fresh model: results are kept per model
+    assert not compilation.errors and calls  # the checks judged the grid links
+    build_targets(compilation.model, str(tmp_path / "out"), ["isl-csv"])
+    assert set(calls.values()) == {1}

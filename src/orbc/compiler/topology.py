@@ -12,15 +12,21 @@ Ranges exploit the shell's symmetry: two satellites of one shell keep the same
 relative geometry over an orbit whatever their absolute node and phase, so the
 largest range of a link depends only on (ΔΩ, ΔM). Each distinct pair
 geometry is computed once and broadcast to its links.
+
+`shell_grid_links` computes a shell's links once per model: the link checks and
+the targets that draw links (`isl-csv`, `czml`, `hypatia`) share them.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 import attrs
 import numpy as np
 
-from orbc.compiler.columns import ShellColumns
-from orbc.compiler.model import LinkPolicy, Shell
+from orbc.compiler.columns import ShellColumns, expand
+from orbc.compiler.memo import per_model
+from orbc.compiler.model import LinkPolicy, Model, Shell
 from orbc.physics.geometry import max_pair_range_over_orbit_m
 
 # Pair geometries closer than this (rad) are one geometry; far below any spacing a shell has.
@@ -40,6 +46,24 @@ class LinkSet:
 
     def __len__(self) -> int:
         return len(self.a)
+
+
+def shell_grid_links(model: Model, name: str) -> list[LinkSet]:
+    """The grid links of shell `name` under its link policy (empty without a `plus_grid` or
+    `ring` policy), computed once per model; their arrays are read-only, being shared."""
+    return per_model(model, ("grid links", name), partial(_shell_grid_links, name=name))
+
+
+def _shell_grid_links(model: Model, name: str) -> list[LinkSet]:
+    shell = model.shells[name]
+    policy = model.link_policies.get(shell.isl) if shell.isl else None
+    if policy is None:
+        return []
+    sets = grid_links(shell, expand(shell), policy)
+    for links in sets:
+        for column in (links.a, links.b, links.range_max_m):
+            column.setflags(write=False)
+    return sets
 
 
 def grid_links(shell: Shell, columns: ShellColumns, policy: LinkPolicy) -> list[LinkSet]:

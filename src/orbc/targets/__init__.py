@@ -17,7 +17,7 @@ from typing import Protocol
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
-from orbc.targets import contacts, czml, flight, gmat, hypatia, isl, omm, tle
+from orbc.targets import contacts, contacts_parquet, czml, flight, gmat, hypatia, isl, omm, tle
 from orbc.targets.output import OutputTransaction
 from orbc.targets.writer import Provenance, Written, manifest
 
@@ -41,7 +41,8 @@ TARGETS: dict[str, Target] = {
                    czml.Czml(),
                    gmat.Gmat(),
                    hypatia.Hypatia(),
-                   contacts.Contacts(), contacts.Schedule())
+                   contacts.Contacts(), contacts.Schedule(),
+                   contacts_parquet.ContactsParquet(), contacts_parquet.ScheduleParquet())
 }
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import math
-import weakref
 from collections.abc import Iterator
 from functools import cache, partial
 
@@ -32,6 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from orbc.compiler.columns import expand, shell_satellite_names
+from orbc.compiler.memo import per_model
 from orbc.compiler.model import Model
 from orbc.compiler.schedule import AntennaSchedule, schedule_antennas
 from orbc.diagnostics import Diagnostic
@@ -69,31 +69,14 @@ class ContactPlan:
     deep_space_shells: list[str]  # shells with a radio that SGP4 flies with SDP4, not computed
 
 
-_plans: dict[int, tuple[weakref.ref, dict]] = {}  # id(model) -> (model, results)
-
-
-def _cached(model: Model, key: str, compute):
-    ident = id(model)
-    entry = _plans.get(ident)
-    if entry is None or entry[0]() is not model:
-        try:
-            reference = weakref.ref(model, lambda _, ident=ident: _plans.pop(ident, None))
-        except TypeError:  # not weak-referenceable: no cache
-            return compute(model)
-        entry = _plans[ident] = (reference, {})
-    if key not in entry[1]:
-        entry[1][key] = compute(model)
-    return entry[1][key]
-
-
 def contact_plan(model: Model, engine: Engine = LOCAL) -> ContactPlan:
     """The passes of every shell over every station (computed once per model)."""
-    return _cached(model, "plan", partial(_contact_plan, engine=engine))
+    return per_model(model, "contact plan", partial(_contact_plan, engine=engine))
 
 
 def antenna_schedule(model: Model, engine: Engine = LOCAL) -> AntennaSchedule:
     """The antenna schedule of the model's `schedule` block (computed once per model)."""
-    return _cached(model, "schedule", partial(_antenna_schedule, engine=engine))
+    return per_model(model, "antenna schedule", partial(_antenna_schedule, engine=engine))
 
 
 def model_stations(model: Model) -> Stations:

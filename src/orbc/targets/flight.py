@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from functools import partial
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
 from orbc.targets.elements import ShellElements, Slice, epoch_iso, slice_elements, slices
-from orbc.targets.tables import csv_bytes
+from orbc.targets.tables import csv_bytes, parquet_stream
 
 SCHEMA = pa.schema([
     ("name", pa.string()), ("shell", pa.string()), ("plane", pa.int32()),
@@ -92,32 +90,4 @@ class FlightParquet:
         yield "flight/satellites.parquet", self._chunks(model, engine)
 
     def _chunks(self, model: Model, engine: Engine) -> Iterator[bytes]:
-        sink = _ChunkSink()
-        with pq.ParquetWriter(sink, SCHEMA, compression="zstd") as writer:
-            for batch in batches(model, engine):
-                writer.write_batch(batch)
-                yield sink.drain()
-        yield sink.drain()
-
-
-class _ChunkSink(io.RawIOBase):
-    """A write-only stream whose bytes are handed on as chunks, so Parquet streams too."""
-
-    def __init__(self):
-        self._parts: list[bytes] = []
-        self._position = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self._parts.append(bytes(data))
-        self._position += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self._position
-
-    def drain(self) -> bytes:
-        data, self._parts = b"".join(self._parts), []
-        return data
+        return parquet_stream(batches(model, engine), SCHEMA)

@@ -1,6 +1,7 @@
 """`isl-csv`: every inter-satellite link, one row per link, with its worst-case range and margin.
 
-Grid links (`plus_grid`, `ring`) come from `orbc.compiler.topology.grid_links`:
+Grid links (`plus_grid`, `ring`) come from `orbc.compiler.topology.shell_grid_links`
+(computed once per model, shared with the checks):
 their range is the largest over an orbit and the margin is the optical margin
 at that range with the shell hardware's laser terminal at both ends (empty when
 the hardware has none). Relay links (`topology = nearest`) join each satellite
@@ -28,7 +29,7 @@ from orbc.compiler.checks.isl import optical_margin_db
 from orbc.compiler.checks.relay import relay_range_limit_m
 from orbc.compiler.columns import ShellColumns, expand, shell_satellite_names
 from orbc.compiler.model import LinkPolicy, Model, Shell
-from orbc.compiler.topology import grid_links
+from orbc.compiler.topology import shell_grid_links
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
 from orbc.physics.geometry import circular_positions_eci, nearest_on_circular_planes
@@ -74,7 +75,7 @@ def shell_links(model: Model, shell: Shell) -> ShellLinks | None:
 
 
 def _grid(model: Model, shell: Shell, policy: LinkPolicy) -> ShellLinks:
-    sets = grid_links(shell, expand(shell), policy)
+    sets = shell_grid_links(model, shell.name)
     a = np.concatenate([s.a for s in sets]) if sets else np.zeros(0, np.int64)
     b = np.concatenate([s.b for s in sets]) if sets else np.zeros(0, np.int64)
     kind = (np.concatenate([np.full(len(s), s.kind) for s in sets]) if sets

@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from orbc.compiler.checks.context import THIN_LINK_DB, CheckContext
-from orbc.compiler.columns import expand
 from orbc.compiler.model import LaserTerminal, LinkPolicy, Shell
-from orbc.compiler.topology import LinkSet, grid_links
+from orbc.compiler.topology import LinkSet, shell_grid_links
 from orbc.diagnostics import at_least, format_number, replace_with
 from orbc.physics.geometry import max_grazing_range_m
 from orbc.physics.links import (
@@ -58,7 +57,7 @@ def check_grid_links(context: CheckContext) -> None:
         policy = model.link_policies.get(shell.isl) if shell.isl else None
         if policy is None or policy.topology not in ("plus_grid", "ring"):
             continue
-        links = grid_links(shell, expand(shell), policy)
+        links = shell_grid_links(model, name)
         terminal = model.hardware[shell.hardware].laser_terminal
         if terminal is None:
             context.report("no-laser-terminal", name, f'link policy "{policy.name}" needs a '
