@@ -23,6 +23,9 @@ from orbc.engine import Engine, EngineUnavailable, make_engine
 from orbc.report import render_figures
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Diagnostic formats; the machine ones print one document (or command stream) on stdout.
+FORMATS = ("human", "concise", "json", "sarif", "github")
+MACHINE_FORMATS = ("json", "sarif", "github")
 
 
 class UsageError(Exception):
@@ -37,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="prove a spec physically feasible or say why not")
     check.add_argument("spec", help="the root .orb file")
-    check.add_argument("--format", choices=("human", "concise", "json"), default="human")
+    check.add_argument("--format", choices=FORMATS, default="human")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
 
     build = commands.add_parser("build", help="emit artifacts for other tools")
@@ -45,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     build.add_argument("--target", action="append", default=[], metavar="NAME",
                        help="a target to build (repeatable; default: all)")
-    build.add_argument("--format", choices=("human", "concise", "json"), default="human")
+    build.add_argument("--format", choices=FORMATS, default="human")
     build.add_argument("--strict", action="store_true", help="warnings fail the build too")
     build.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="where heavy work runs (dask needs `pip install 'orbc[dask]'`)")
@@ -113,6 +116,20 @@ def _print_diagnostics(result: Compilation, form: str, stream) -> None:
             print(render_human(diagnostic, result.sources) + "\n", file=stream)
 
 
+def _machine_output(args, result: Compilation, failed: bool) -> str:
+    """The `--format json|sarif|github` output of `check` or `build`."""
+    if args.format == "sarif":
+        from orbc.sarif import render_sarif
+
+        return render_sarif(result.diagnostics, args.spec, ok=not failed)
+    if args.format == "github":
+        from orbc.github import render_github
+
+        return "\n".join([*map(render_github, result.diagnostics), _summary(result, failed)])
+    return render_json_document(not failed, list(result.diagnostics), result.shells,
+                                summary=result.summary)
+
+
 def _failed(result: Compilation, strict: bool) -> bool:
     return result.errors > 0 or (strict and result.warnings > 0)
 
@@ -130,9 +147,8 @@ def _summary(result: Compilation, failed: bool) -> str:
 def cmd_check(args) -> int:
     result = _compile(args.spec)
     failed = _failed(result, args.strict)
-    if args.format == "json":
-        print(render_json_document(not failed, list(result.diagnostics), result.shells,
-                                   summary=result.summary))
+    if args.format in MACHINE_FORMATS:
+        print(_machine_output(args, result, failed))
     else:
         _print_diagnostics(result, args.format, sys.stdout)
         if result.shells and args.format == "human":
@@ -172,9 +188,8 @@ def _build(args, result: Compilation, names: list[str], engine: Engine | None) -
         result = attrs.evolve(result, diagnostics=result.diagnostics + tuple(
             check_targets(result.model, names, engine)))
     failed = _failed(result, args.strict)
-    if args.format == "json":
-        print(render_json_document(not failed, list(result.diagnostics), result.shells,
-                                   summary=result.summary))
+    if args.format in MACHINE_FORMATS:
+        print(_machine_output(args, result, failed))
     else:
         _print_diagnostics(result, args.format, sys.stderr)
     if failed:
@@ -184,7 +199,7 @@ def _build(args, result: Compilation, names: list[str], engine: Engine | None) -
         written = build_targets(result.model, args.output, names, engine)
     except OSError as error:
         raise UsageError(f"cannot write to `{args.output}`: {error.strerror or error}") from None
-    if args.format != "json":
+    if args.format not in MACHINE_FORMATS:
         print(f"wrote {len(written)} artifact(s) to {args.output}", file=sys.stderr)
     return EXIT_OK
 
