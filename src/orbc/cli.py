@@ -1,4 +1,4 @@
-"""The `orbc` command: check | build | targets | explain.
+"""The `orbc` command: check | build | targets | explain | fmt.
 
 Exit codes: 0 clean (warnings allowed unless --strict), 1 the spec has errors,
 2 usage or I/O errors. No traceback reaches the user unless --debug is given.
@@ -57,10 +57,15 @@ def _parser() -> argparse.ArgumentParser:
                             "cluster on loopback)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    fmt = commands.add_parser("fmt", help="rewrite specs in the canonical style")
+    fmt.add_argument("files", nargs="+", metavar="FILE", help=".orb files to format in place")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; exit 1 listing the files that would change")
+
     commands.add_parser("targets", help="list the build targets")
     explain = commands.add_parser("explain", help="explain a diagnostic code, or `defaults`")
     explain.add_argument("code", help="a diagnostic code such as unit-mismatch, or `defaults`")
-    for sub in (check, build, explain):
+    for sub in (check, build, explain, fmt):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help=argparse.SUPPRESS)
     return parser
@@ -230,5 +235,11 @@ def cmd_explain(args) -> int:
     return EXIT_OK
 
 
+def cmd_fmt(args) -> int:
+    from orbc.fmt import format_files
+
+    return format_files(args.files, check=args.check, usage_error=UsageError)
+
+
 _COMMANDS = {"check": cmd_check, "build": cmd_build, "targets": cmd_targets,
-             "explain": cmd_explain}
+             "explain": cmd_explain, "fmt": cmd_fmt}

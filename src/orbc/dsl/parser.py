@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from importlib import resources
 
 import lark
@@ -53,6 +54,43 @@ def _parser() -> lark.Lark:
     )
 
 
+# Comments are %ignore'd by the grammar; this parser's lexer hands each one to `_collect`
+# on its way past, into the list of the thread that is parsing (the language server
+# formats on worker threads).
+_comments = threading.local()
+
+
+def _collect(token: lark.Token) -> lark.Token:
+    _comments.found.append(token)
+    return token
+
+
+@functools.cache
+def _commenting_parser() -> lark.Lark:
+    return lark.Lark(
+        grammar_text(), parser="lalr", lexer="contextual", postlex=_DropNewlinesInBrackets(),
+        propagate_positions=True, maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": _collect},
+    )
+
+
+def parse_with_comments(text: str, file: str
+                        ) -> tuple[ast.Module | None, list[Diagnostic], list[ast.Comment]]:
+    """`parse`, and the comments of the text in order (for the formatter)."""
+    _comments.found = []
+    try:
+        tree = _commenting_parser().parse(text)
+    except UnexpectedInput as error:
+        return None, [_syntax_diagnostic(error, text, file)], []
+    finally:
+        found, _comments.found = _comments.found, []
+    comments = [ast.Comment(str(token), _span(file, token)) for token in found]
+    try:
+        return _Builder(file).module(tree), [], comments
+    except _TooDeep as error:
+        return None, [_too_deep(error)], []
+
+
 def grammar_text() -> str:
     """The grammar source, for tools that generate input from it."""
     return resources.files("orbc.dsl").joinpath("orb.lark").read_text(encoding="utf-8")
@@ -67,9 +105,12 @@ def parse(text: str, file: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     try:
         return _Builder(file).module(tree), []
     except _TooDeep as error:
-        return None, [Diagnostic("syntax-error", f"nested more than {MAX_NESTING} levels deep",
-                                 error.span, help="split the value into simpler parts",
-                                 label="too deep")]
+        return None, [_too_deep(error)]
+
+
+def _too_deep(error: _TooDeep) -> Diagnostic:
+    return Diagnostic("syntax-error", f"nested more than {MAX_NESTING} levels deep", error.span,
+                      help="split the value into simpler parts", label="too deep")
 
 
 def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
