@@ -1,4 +1,4 @@
-"""The `orbc` command: check | build | targets | explain | fmt.
+"""The `orbc` command: check | build | targets | explain | fmt | lsp.
 
 Exit codes: 0 clean (warnings allowed unless --strict), 1 the spec has errors,
 2 usage or I/O errors. No traceback reaches the user unless --debug is given.
@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 listing the files that would change")
 
+    commands.add_parser("lsp", help="run the language server on stdin/stdout (needs "
+                                    "`pip install 'orbc[lsp]'`)")
     commands.add_parser("targets", help="list the build targets")
     explain = commands.add_parser("explain", help="explain a diagnostic code, or `defaults`")
     explain.add_argument("code", help="a diagnostic code such as unit-mismatch, or `defaults`")
@@ -241,5 +243,14 @@ def cmd_fmt(args) -> int:
     return format_files(args.files, check=args.check, usage_error=UsageError)
 
 
+def cmd_lsp(args) -> int:
+    try:
+        from orbc.lsp.server import serve
+    except ImportError as error:
+        raise UsageError(f"the language server needs pygls ({error}); install it with "
+                         "`pip install 'orbc[lsp]'`") from None
+    return serve()
+
+
 _COMMANDS = {"check": cmd_check, "build": cmd_build, "targets": cmd_targets,
-             "explain": cmd_explain, "fmt": cmd_fmt}
+             "explain": cmd_explain, "fmt": cmd_fmt, "lsp": cmd_lsp}

@@ -34,12 +34,13 @@ class Spec:
     diagnostics: list[Diagnostic] = attrs.Factory(list)
 
 
-def load(root: str | os.PathLike) -> Spec:
-    """Parse `root` and its imports. Raises `SpecUnreadable` only for the root file."""
+def load(root: str | os.PathLike, text: str | None = None) -> Spec:
+    """Parse `root` and its imports. Raises `SpecUnreadable` only for the root file.
+    `text`, when given, is the root file's text as an editor holds it (not yet saved)."""
     root_display = os.path.normpath(str(root))
     root_path = Path(root_display)
     try:
-        data = _read_bytes(root_path)
+        data = text.encode("utf-8") if text is not None else _read_bytes(root_path)
     except OSError as error:
         raise SpecUnreadable(f"cannot read `{root_display}`: {error.strerror or error}") from None
     spec = _Loader(root_path.resolve().parent)
