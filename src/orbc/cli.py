@@ -1,4 +1,4 @@
-"""The `orbc` command: check | build | targets | explain | fmt | lsp.
+"""The `orbc` command: check | build | targets | explain | fmt | lsp | diff.
 
 Exit codes: 0 clean (warnings allowed unless --strict), 1 the spec has errors,
 2 usage or I/O errors. No traceback reaches the user unless --debug is given.
@@ -62,12 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 listing the files that would change")
 
+    diff = commands.add_parser("diff", help="what changes between two versions of a spec")
+    diff.add_argument("old", help="the old root .orb file")
+    diff.add_argument("new", help="the new root .orb file")
+    diff.add_argument("--format", choices=("human", "markdown", "json"), default="human")
+
     commands.add_parser("lsp", help="run the language server on stdin/stdout (needs "
                                     "`pip install 'orbc[lsp]'`)")
     commands.add_parser("targets", help="list the build targets")
     explain = commands.add_parser("explain", help="explain a diagnostic code, or `defaults`")
     explain.add_argument("code", help="a diagnostic code such as unit-mismatch, or `defaults`")
-    for sub in (check, build, explain, fmt):
+    for sub in (check, build, explain, fmt, diff):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help=argparse.SUPPRESS)
     return parser
@@ -243,6 +248,14 @@ def cmd_fmt(args) -> int:
     return format_files(args.files, check=args.check, usage_error=UsageError)
 
 
+def cmd_diff(args) -> int:
+    from orbc.diff import RENDERERS, diff
+
+    result = diff(_compile(args.old), _compile(args.new), args.old, args.new)
+    sys.stdout.write(RENDERERS[args.format](result))
+    return EXIT_OK
+
+
 def cmd_lsp(args) -> int:
     try:
         from orbc.lsp.server import serve
@@ -253,4 +266,4 @@ def cmd_lsp(args) -> int:
 
 
 _COMMANDS = {"check": cmd_check, "build": cmd_build, "targets": cmd_targets,
-             "explain": cmd_explain, "fmt": cmd_fmt, "lsp": cmd_lsp}
+             "explain": cmd_explain, "fmt": cmd_fmt, "lsp": cmd_lsp, "diff": cmd_diff}
