@@ -15,6 +15,7 @@ left alone and its syntax diagnostic is returned instead.
 
 from __future__ import annotations
 
+import bisect
 import os
 import sys
 import tempfile
@@ -129,13 +130,19 @@ class _Printer:
                 self.own_line.append(comment)
             else:
                 self.trailing[comment.span.line] = comment
+        self.own_line_starts = [_start(c) for c in self.own_line]  # in order, for bisection
+
+    def _own_line_in(self, span: Span) -> list[ast.Comment]:
+        """The own-line comments strictly inside `span`."""
+        low = bisect.bisect_right(self.own_line_starts, (span.line, span.column))
+        high = bisect.bisect_left(self.own_line_starts, (span.end_line, span.end_column))
+        return self.own_line[low:high]
 
     # --- layout -------------------------------------------------------------------------------
 
     def module(self, module: ast.Module) -> str:
         statements = sorted([*module.imports, *module.blocks], key=_start)
-        items = self._with_comments(statements, lambda c: not any(
-            _inside(c, s.span) for s in statements))
+        items = self._with_comments(statements, self.own_line)
         out: list[_Line] = []
         previous = None
         for item in items:
@@ -159,10 +166,16 @@ class _Printer:
             return False
         return self._blank_between(previous, item)
 
-    def _with_comments(self, nodes: list, mine) -> list:
-        """`nodes` and the own-line comments for which `mine(comment)` holds, in source order."""
-        comments = [c for c in self.own_line if mine(c)]
-        return sorted([*nodes, *comments], key=_start)
+    def _with_comments(self, nodes: list, comments: list[ast.Comment]) -> list:
+        """`nodes` (sorted, disjoint) and those of `comments` that are inside none of them,
+        in source order."""
+        starts = [_start(node) for node in nodes]
+
+        def outside(comment: ast.Comment) -> bool:
+            index = bisect.bisect_right(starts, _start(comment)) - 1
+            return index < 0 or not _inside(comment, nodes[index].span)
+
+        return sorted([*nodes, *filter(outside, comments)], key=_start)
 
     def _blank_between(self, previous, item) -> bool:
         """Whether the source has a blank line between two items (it is kept, collapsed)."""
@@ -174,8 +187,8 @@ class _Printer:
         head = block.kind + (f" {quote(block.label)}" if block.label is not None else "")
         head += f" extends {quote(block.parent)}" if block.parent is not None else ""
         entries = sorted([*block.attributes, *block.blocks], key=_start)
-        inner = [c for c in self.own_line if _inside(c, block.span)]
-        commented = any(block.span.line <= n < block.span.end_line for n in self.trailing)
+        inner = self._own_line_in(block.span)
+        commented = any(n in self.trailing for n in range(block.span.line, block.span.end_line))
         if not entries and not inner and not commented:
             return [_Line(f"{indent}{head} {{}}", block.span.end_line)]
         if not top_level and not block.blocks and not inner and block.span.line == \
@@ -185,8 +198,7 @@ class _Printer:
             if len(one_line) <= MAX_WIDTH:
                 return [_Line(one_line, block.span.end_line)]
         out = [_Line(f"{indent}{head} {{", block.kind_span.line)]
-        items = self._with_comments(entries, lambda c: _inside(c, block.span) and not any(
-            _inside(c, e.span) for e in entries))
+        items = self._with_comments(entries, inner)
         run: list[ast.Attribute] = []  # attributes whose `=` line up
         previous = None
         for item in items:
@@ -221,8 +233,10 @@ class _Printer:
     def _value(self, attribute: ast.Attribute, lead: str) -> list[str]:
         """The value's lines: verbatim when comments sit inside it, else printed, with a
         list or tuple too wide for one line broken one item per line."""
-        inside = [n for n, c in self.trailing.items() if _inside(c, attribute.span)]
-        if inside or any(_inside(c, attribute.span) for c in self.own_line):
+        span = attribute.span
+        inside = [n for n in range(span.line, span.end_line + 1)
+                  if n in self.trailing and _inside(self.trailing[n], span)]
+        if inside or self._own_line_in(span):
             for number in inside:  # copied with the value
                 del self.trailing[number]
             return self._verbatim(attribute)
