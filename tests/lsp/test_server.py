@@ -147,6 +147,9 @@ def test_a_session(client, tmp_path):
                                                   "position": position(broken, "550 km")})
     assert "550000 m" in hover["contents"]["value"]
     hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                  "position": position(broken, "inclination")})
+    assert "an angle, such as `53 deg`" in hover["contents"]["value"]
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
                                                   "position": position(broken, '"relay-v2"\n', 3)})
     assert 'hardware "relay-v2"' in hover["contents"]["value"]
     assert "mass = 800 kg" in hover["contents"]["value"]
