@@ -125,9 +125,9 @@ def test_a_session(client, tmp_path):
         "uri": uri, "languageId": "orb", "version": 1, "text": SPEC}})
     assert [d for d in client.diagnostics(uri) if d["severity"] == 1] == []
 
-    # didChange: a unit error (after a non-BMP character, to check UTF-16 columns) gets
-    # the compiler's code and range.
-    broken = SPEC.replace('"demo"', '"demo 🛰"').replace("5 yr", "5 km")
+    # didChange: a unit error (after a non-BMP character on its line, to check UTF-16
+    # columns) gets the compiler's code and range.
+    broken = SPEC.replace("  mass = 800 kg\n", '  mass = 800 kg\n  load "🛰" { power = 5 km }\n')
     client.notify("textDocument/didChange", {
         "textDocument": {"uri": uri, "version": 2},
         "contentChanges": [{"text": broken}]})
@@ -142,7 +142,7 @@ def test_a_session(client, tmp_path):
                                                   "position": position(broken, "5 km", 2)})
     text = hover["contents"]["value"]
     assert "unit-mismatch" in text and "wrong dimension" in text
-    assert "5000 m" in text and "a length" in text
+    assert "5000 m" in text and "a length" in text and "power" in text
     hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
                                                   "position": position(broken, "550 km")})
     assert "550000 m" in hover["contents"]["value"]
@@ -216,6 +216,22 @@ def test_imports_go_to_their_file_and_its_blocks(client, tmp_path):
         "textDocument": {"uri": spec.as_uri()}, "position": position(text, '"bus"\n', 1)})
     assert location["uri"] == (tmp_path / "parts.orb").as_uri()
     assert location["range"]["start"] == {"line": 0, "character": 9}
+    client.request("shutdown", None)
+    client.notify("exit", None)
+    assert client.process.wait(timeout=10) == 0
+
+
+def test_physics_checks_run_when_the_spec_compiles(client, tmp_path):
+    conformance = (SRC.parent / "examples" / "conformance.orb").read_text()
+    text = conformance.replace("area        = 105 m^2", "area        = 5 m^2")
+    assert text != conformance
+    spec = tmp_path / "spec.orb"
+    client.request("initialize", {"processId": None, "capabilities": {}})
+    client.notify("initialized", {})
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": spec.as_uri(), "languageId": "orb", "version": 1, "text": text}})
+    codes = {d["code"] for d in client.diagnostics(spec.as_uri())}
+    assert "power-deficit" in codes
     client.request("shutdown", None)
     client.notify("exit", None)
     assert client.process.wait(timeout=10) == 0
