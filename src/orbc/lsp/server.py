@@ -9,6 +9,7 @@ formatting answer from the last parse (see `analysis.py`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from urllib.parse import unquote, urlparse
 
@@ -115,7 +116,13 @@ class OrbServer(LanguageServer):
 
 
 def _analyse(path: str, text: str):
-    return analysis.compile_document(path, text), analysis.index_document(path, text)
+    """The compilation and index of a document; a bug in orbc must not stop the server, so
+    it is logged and the document gets no diagnostics rather than stale ones."""
+    try:
+        return analysis.compile_document(path, text), analysis.index_document(path, text)
+    except Exception:
+        logging.getLogger(__name__).exception("orbc failed on %s", path)
+        return None, analysis.Index({}, {})
 
 
 def make_server() -> OrbServer:
