@@ -125,6 +125,8 @@ class _Printer:
         self.own_line: list[ast.Comment] = []
         self.trailing: dict[int, ast.Comment] = {}
         for comment in comments:
+            # A comment token runs to the line end: no trailing white space, no CR of a CRLF.
+            comment = attrs.evolve(comment, text=comment.text.rstrip())
             before = self.lines[comment.span.line - 1][:comment.span.column - 1]
             if _empty(before):
                 self.own_line.append(comment)

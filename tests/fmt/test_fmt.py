@@ -71,6 +71,7 @@ def test_golden_covers_the_style_rules():
     text = (GOLDEN / "ugly.expected.orb").read_text(encoding="utf-8")
     assert "  epoch        = 2027-03-21T00:00:00Z\n  mission_life = 5 yr\n" in text
     assert "\n\n\n" not in text and "\t" not in text and ";\n" not in text
+    assert all(line == line.rstrip() for line in text.split("\n"))
     assert "duration    = 2 day" in text
     assert "power = (1 kW + 500 W) * 2" in text and "1 kW - (200 W - 100 W)" in text
 
@@ -287,3 +288,9 @@ def test_permissions_are_kept(orbc, tmp_path):
     assert orbc("fmt", spec)[0] == 0
     assert spec.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["spec.orb"]  # no temporary file left
+
+
+def test_crlf_and_a_missing_final_newline_give_the_same_canonical_text():
+    source = (GOLDEN / "ugly.orb").read_text(encoding="utf-8")
+    expected = (GOLDEN / "ugly.expected.orb").read_text(encoding="utf-8")
+    assert fmt(source.replace("\n", "\r\n").rstrip()) == expected
