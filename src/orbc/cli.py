@@ -1,4 +1,4 @@
-"""The `orbc` command: check | build | targets | explain.
+"""The `orbc` command: check | build | targets | explain | fmt | lsp | diff.
 
 Exit codes: 0 clean (warnings allowed unless --strict), 1 the spec has errors,
 2 usage or I/O errors. No traceback reaches the user unless --debug is given.
@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # the targets load only for `build`: `check` stays quick to s
     from orbc.targets.writer import Provenance
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Diagnostic formats; the machine ones print one document (or command stream) on stdout.
+FORMATS = ("human", "concise", "json", "sarif", "github")
+MACHINE_FORMATS = ("json", "sarif", "github")
 
 
 class UsageError(Exception):
@@ -86,7 +89,7 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="prove a spec physically feasible or say why not",
                                 json_errors=json_errors)
     check.add_argument("spec", help="the root .orb file")
-    check.add_argument("--format", choices=("human", "concise", "json"), default="human")
+    check.add_argument("--format", choices=FORMATS, default="human")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
 
     build = commands.add_parser("build", help="emit artifacts for other tools",
@@ -95,7 +98,7 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     build.add_argument("--target", action="append", default=[], metavar="NAME",
                        help="a target to build (repeatable; default: all)")
-    build.add_argument("--format", choices=("human", "concise", "json"), default="human")
+    build.add_argument("--format", choices=FORMATS, default="human")
     build.add_argument("--strict", action="store_true", help="warnings fail the build too")
     build.add_argument("--no-checks", action="store_true",
                        help="build even if the physics checks fail (they are still run, "
@@ -108,10 +111,22 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
                             "cluster on loopback)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    fmt = commands.add_parser("fmt", help="rewrite specs in the canonical style")
+    fmt.add_argument("files", nargs="+", metavar="FILE", help=".orb files to format in place")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; exit 1 listing the files that would change")
+
+    diff = commands.add_parser("diff", help="what changes between two versions of a spec")
+    diff.add_argument("old", help="the old root .orb file")
+    diff.add_argument("new", help="the new root .orb file")
+    diff.add_argument("--format", choices=("human", "markdown", "json"), default="human")
+
+    commands.add_parser("lsp", help="run the language server on stdin/stdout (needs "
+                                    "`pip install 'orbc[lsp]'`)")
     commands.add_parser("targets", help="list the build targets")
     explain = commands.add_parser("explain", help="explain a diagnostic code, or `defaults`")
     explain.add_argument("code", help="a diagnostic code such as unit-mismatch, or `defaults`")
-    for sub in (check, build, explain):
+    for sub in (check, build, explain, fmt, diff):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help=argparse.SUPPRESS)
     return parser
@@ -179,6 +194,20 @@ def _print_diagnostics(result: Compilation, form: str, stream) -> None:
             print(render_human(diagnostic, result.sources) + "\n", file=stream)
 
 
+def _machine_output(args, result: Compilation, failed: bool) -> str:
+    """The `--format json|sarif|github` output of `check` or `build`."""
+    if args.format == "sarif":
+        from orbc.sarif import render_sarif
+
+        return render_sarif(result.diagnostics, args.spec, ok=not failed)
+    if args.format == "github":
+        from orbc.github import render_github
+
+        return "\n".join([*map(render_github, result.diagnostics), _summary(result, failed)])
+    return render_json_document(not failed, list(result.diagnostics), result.shells,
+                                summary=result.summary)
+
+
 def _failed(result: Compilation, strict: bool) -> bool:
     return result.errors > 0 or (strict and result.warnings > 0)
 
@@ -196,9 +225,8 @@ def _summary(result: Compilation, failed: bool) -> str:
 def cmd_check(args) -> int:
     result = _compile(args.spec)
     failed = _failed(result, args.strict)
-    if args.format == "json":
-        print(render_json_document(not failed, list(result.diagnostics), result.shells,
-                                   summary=result.summary))
+    if args.format in MACHINE_FORMATS:
+        print(_machine_output(args, result, failed))
     else:
         _print_diagnostics(result, args.format, sys.stdout)
         if result.shells and args.format == "human":
@@ -268,12 +296,11 @@ def _build(args, result: Compilation, names: list[str], engine: Engine | None) -
         result = attrs.evolve(result, diagnostics=result.diagnostics + tuple(
             check_targets(result.model, names, engine)))
     failed = _blocking(result, args, warnings=args.strict)
-    if args.format != "json":
+    if args.format not in MACHINE_FORMATS:
         _print_diagnostics(result, args.format, sys.stderr)
     if failed:
-        if args.format == "json":
-            print(render_json_document(False, list(result.diagnostics), result.shells,
-                                       summary=result.summary))
+        if args.format in MACHINE_FORMATS:
+            print(_machine_output(args, result, failed))
         print(_summary(result, failed) + "; nothing written", file=sys.stderr)
         return EXIT_SPEC_ERRORS
     provenance = _provenance(result)
@@ -289,6 +316,8 @@ def _build(args, result: Compilation, names: list[str], engine: Engine | None) -
                                    summary=result.summary, output=args.output,
                                    physics_checks=provenance.physics_checks,
                                    artifacts=[attrs.asdict(w) for w in written]))
+    elif args.format in MACHINE_FORMATS:
+        print(_machine_output(args, result, failed))
     else:
         if provenance.physics_checks != "passed" and _waived(result, args):
             print(f"the physics checks {provenance.physics_checks}; built anyway "
@@ -323,5 +352,28 @@ def cmd_explain(args) -> int:
     return EXIT_OK
 
 
+def cmd_fmt(args) -> int:
+    from orbc.fmt import format_files
+
+    return format_files(args.files, check=args.check, usage_error=UsageError)
+
+
+def cmd_diff(args) -> int:
+    from orbc.diff import RENDERERS, diff
+
+    result = diff(_compile(args.old), _compile(args.new), args.old, args.new)
+    sys.stdout.write(RENDERERS[args.format](result))
+    return EXIT_OK
+
+
+def cmd_lsp(args) -> int:
+    try:
+        from orbc.lsp.server import serve
+    except ImportError as error:
+        raise UsageError(f"the language server needs pygls ({error}); install it with "
+                         "`pip install 'orbc[lsp]'`") from None
+    return serve()
+
+
 _COMMANDS = {"check": cmd_check, "build": cmd_build, "targets": cmd_targets,
-             "explain": cmd_explain}
+             "explain": cmd_explain, "fmt": cmd_fmt, "lsp": cmd_lsp, "diff": cmd_diff}

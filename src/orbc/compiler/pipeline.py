@@ -33,15 +33,17 @@ class Compilation:
         return sum(d.severity == "warning" for d in self.diagnostics)
 
 
-def compile_spec(path: str | os.PathLike, feasibility: bool = True) -> Compilation:
+def compile_spec(path: str | os.PathLike, feasibility: bool = True,
+                 text: str | None = None) -> Compilation:
     """Compile the spec at `path` and, when it elaborates cleanly and `feasibility` is set,
     run the physics checks. Raises `orbc.dsl.loader.SpecUnreadable` (exit 2) only
-    when the root file itself cannot be read.
+    when the root file itself cannot be read. `text` stands for the root file's content
+    (an editor's unsaved buffer; the language server).
 
     A file that does not parse or an import that fails stops the compilation there: with
     blocks missing, elaboration would only report their absence again (unknown references,
     no constellation) under other names."""
-    spec = load(path)
+    spec = load(path, text)
     if any(d.is_error for d in spec.diagnostics):
         return Compilation(None, tuple(sorted(spec.diagnostics, key=sort_key)), spec.sources,
                            digests=spec.digests)

@@ -131,3 +131,11 @@ class Module:
     file: str
     imports: tuple[Import, ...]
     blocks: tuple[Block, ...]
+
+
+@attrs.frozen
+class Comment:
+    """A `#` or `//` comment, text included; the parser drops them, the formatter keeps them."""
+
+    text: str
+    span: Span

@@ -47,13 +47,14 @@ class Spec:
     diagnostics: list[Diagnostic] = attrs.Factory(list)
 
 
-def load(root: str | os.PathLike) -> Spec:
-    """Parse `root` and its imports. Raises `SpecUnreadable` only for the root file."""
+def load(root: str | os.PathLike, text: str | None = None) -> Spec:
+    """Parse `root` and its imports. Raises `SpecUnreadable` only for the root file.
+    `text`, when given, is the root file's text as an editor holds it (not yet saved)."""
     given = os.fspath(root)
     root_display = _tidy(given)
     root_path = Path(given)
     try:
-        data = _read_bytes(root_path)
+        data = text.encode("utf-8") if text is not None else _read_bytes(root_path)
         root_dir = root_path.parent.resolve()
         identity = root_path.resolve()
     except (OSError, RuntimeError) as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from importlib import resources
 
 import lark
@@ -76,6 +77,60 @@ def _parser() -> lark.Lark:
     )
 
 
+# Comments are %ignore'd by the grammar; this parser's lexer hands each one to `_collect`
+# on its way past, into the list of the thread that is parsing (the language server
+# formats on worker threads).
+_comments = threading.local()
+
+
+def _collect(token: lark.Token) -> lark.Token:
+    _comments.found.append(token)
+    return token
+
+
+_COMMENT_IN_NEWLINES = re.compile(r"(?:#|//)[^\n]*")
+
+
+def _collect_from_newlines(token: lark.Token) -> lark.Token:
+    """A run of blank and comment lines is one `_NL` token (orb.lark): its comments, each as
+    a COMMENT token with its own position."""
+    text = token.value
+    for match in _COMMENT_IN_NEWLINES.finditer(text):
+        before = text[:match.start()]
+        line = token.line + before.count("\n")
+        column = match.start() - before.rfind("\n")  # 1-based: the newline is at column 0
+        _comments.found.append(lark.Token(
+            "COMMENT", match.group(), token.start_pos + match.start(), line, column,
+            line, column + len(match.group()), token.start_pos + match.end()))
+    return token
+
+
+@functools.cache
+def _commenting_parser() -> lark.Lark:
+    return lark.Lark(
+        grammar_text(), parser="lalr", lexer="contextual", postlex=_Limits(),
+        propagate_positions=True, maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": _collect, "_NL": _collect_from_newlines},
+    )
+
+
+def parse_with_comments(text: str, file: str
+                        ) -> tuple[ast.Module | None, list[Diagnostic], list[ast.Comment]]:
+    """`parse`, and the comments of the text in order (for the formatter)."""
+    _comments.found = []
+    try:
+        tree, problems = _tree(_commenting_parser(), text, file)
+    finally:
+        found, _comments.found = _comments.found, []
+    if tree is None:
+        return None, problems, []
+    comments = [ast.Comment(str(token), _span(file, token)) for token in found]
+    try:
+        return _Builder(file).module(tree), [], comments
+    except _TooDeep as error:
+        return None, [_too_deep(error.span)], []
+
+
 def grammar_text() -> str:
     """The grammar source, for tools that generate input from it."""
     return resources.files("orbc.dsl").joinpath("orb.lark").read_text(encoding="utf-8")
@@ -83,8 +138,19 @@ def grammar_text() -> str:
 
 def parse(text: str, file: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse one file's text. On a syntax error return no module and one diagnostic."""
+    tree, problems = _tree(_parser(), text, file)
+    if tree is None:
+        return None, problems
     try:
-        tree = _parser().parse(text)
+        return _Builder(file).module(tree), []
+    except _TooDeep as error:
+        return None, [_too_deep(error.span)]
+
+
+def _tree(parser: lark.Lark, text: str, file: str) -> tuple[lark.Tree | None, list[Diagnostic]]:
+    """Lark's parse tree of `text`, or None and the one diagnostic that stopped it."""
+    try:
+        return parser.parse(text), []
     except UnexpectedInput as error:
         return None, [_syntax_diagnostic(error, text, file)]
     except _StreamTooDeep as error:
@@ -96,10 +162,6 @@ def parse(text: str, file: str) -> tuple[ast.Module | None, list[Diagnostic]]:
             "value-too-long", f"this value has more than {MAX_VALUE_TOKENS:,} tokens", span,
             help="no attribute needs an expression this long; write the value it computes",
             label="too long")]
-    try:
-        return _Builder(file).module(tree), []
-    except _TooDeep as error:
-        return None, [_too_deep(error.span)]
 
 
 def _too_deep(span: Span) -> Diagnostic:
