@@ -17,11 +17,9 @@ from orbc.compiler.topology import LinkSet, grid_links
 from orbc.physics.geometry import max_grazing_range_m
 from orbc.physics.links import (
     beam_divergence_rad,
-    db_to_ratio,
     optical_antenna_gain,
-    optical_received_power_w,
-    pointing_loss,
-    ratio_to_db,
+    optical_received_power_dbw,
+    pointing_loss_db,
 )
 
 
@@ -29,25 +27,36 @@ def optical_margin_db(tx: LaserTerminal, rx: LaserTerminal, distance_m) -> np.nd
     """Received power over the receiver's sensitivity, dB, for the given ranges.
 
     Friis with both apertures' gains, the declared other losses of the
-    transmitter, and the pointing loss of both ends.
+    transmitter, and the pointing loss of both ends, summed in dB so that the
+    margin stays finite over every accepted value (a badly pointed narrow beam
+    loses thousands of dB rather than underflowing to a linear 0).
     """
     gain_tx = optical_antenna_gain(tx.aperture_m, tx.wavelength_m, tx.aperture_efficiency)
     gain_rx = optical_antenna_gain(rx.aperture_m, tx.wavelength_m, rx.aperture_efficiency)
-    pointing = (pointing_loss(tx.pointing_error_rad, beam_divergence_rad(tx.aperture_m,
-                                                                         tx.wavelength_m))
-                * pointing_loss(rx.pointing_error_rad, beam_divergence_rad(rx.aperture_m,
-                                                                           tx.wavelength_m)))
-    received = optical_received_power_w(tx.power_w, gain_tx, gain_rx, tx.wavelength_m,
-                                        distance_m, tx.aperture_m,
-                                        loss=db_to_ratio(-tx.losses_db) * pointing)
-    return ratio_to_db(received) - rx.sensitivity_dbw
+    pointing_db = (
+        pointing_loss_db(tx.pointing_error_rad, beam_divergence_rad(tx.aperture_m,
+                                                                    tx.wavelength_m))
+        + pointing_loss_db(rx.pointing_error_rad, beam_divergence_rad(rx.aperture_m,
+                                                                      tx.wavelength_m)))
+    received = optical_received_power_dbw(tx.power_w, gain_tx, gain_rx, tx.wavelength_m,
+                                          distance_m, tx.aperture_m,
+                                          loss_db=tx.losses_db - pointing_db)
+    return received - rx.sensitivity_dbw
 
 
 def range_for_margin_m(tx: LaserTerminal, rx: LaserTerminal, margin_db: float) -> float:
-    """The far-field range at which the margin falls to `margin_db`, metres."""
+    """The far-field range at which the margin falls to `margin_db`, metres (inf when the
+    link closes farther than a float reaches)."""
     reference = 1e6
     excess = float(optical_margin_db(tx, rx, reference)) - margin_db
-    return reference * 10 ** (excess / 20.0)
+    with np.errstate(over="ignore"):
+        return float(reference * np.power(10.0, excess / 20.0))
+
+
+def power_ratio(db: float) -> float:
+    """10^(dB/10) as a float, inf where it exceeds the largest float (never an OverflowError)."""
+    with np.errstate(over="ignore"):
+        return float(np.power(10.0, db / 10.0))
 
 
 def check_grid_links(context: CheckContext) -> None:
@@ -112,8 +121,8 @@ def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
     short = policy.min_margin_db - worst
     if short > 0:
         context.report("isl-margin", message, terminal.spans.get("power"),
-                       f"raise the laser power ×{10 ** (short / 10):.3g} (to "
-                       f"{terminal.power_w * 10 ** (short / 10):.3g} W), or the aperture, or "
+                       f"raise the laser power ×{power_ratio(short):.3g} (to "
+                       f"{terminal.power_w * power_ratio(short):.3g} W), or the aperture, or "
                        "lower min_margin")
     elif short > -THIN_LINK_DB:
         context.report("isl-margin-thin", message, terminal.spans.get("power"),
