@@ -198,3 +198,35 @@ def test_extreme_value_gives_a_diagnostic(path, place, literal, tmp_path):
     assert not failures, f"{literal.text} at {path.name}:{literal.span.line}: " + "; ".join(
         failures)
 
+
+
+def _suggestion(help_text: str) -> str | None:
+    """The value an `out-of-range` help offers (`for example `X``, `such as `X``)."""
+    found = re.search(r"(?:for example|such as) `([^`]+)`", help_text or "")
+    return found[1] if found else None
+
+
+@pytest.mark.parametrize("path, place, literal", SITES,
+                         ids=[f"{p.relative_to(REPO)}:{lit.span.line}:{'.'.join(map(str, w))}"
+                              for p, w, lit in SITES])
+def test_out_of_range_help_clears_the_error(path, place, literal, tmp_path):
+    """Writing the value an out-of-range help offers, in place of the value, is accepted."""
+    for value in ("1e30", "-1e30"):
+        case = tmp_path / value
+        case.mkdir()
+        spec = _spec_with(path, literal, value, case)
+        swept = spec.parent / path.name
+        result = compile_spec(spec)
+        located = [d for d in result.diagnostics if d.code == "out-of-range"
+                   and d.span.file.endswith(path.name) and d.span.line == literal.span.line]
+        for diagnostic in located:
+            offered = _suggestion(diagnostic.help)
+            assert offered, diagnostic.help
+            text = swept.read_text(encoding="utf-8")
+            start = _offset(text, diagnostic.span.line, diagnostic.span.column)
+            end = _offset(text, diagnostic.span.end_line, diagnostic.span.end_column)
+            swept.write_text(text[:start] + offered + text[end:], encoding="utf-8")
+            again = compile_spec(spec)
+            assert not [d for d in again.diagnostics if d.code == "out-of-range"
+                        and d.span.file.endswith(path.name)
+                        and d.span.line == literal.span.line], (value, diagnostic.help)

@@ -44,27 +44,43 @@ class Attr:
     doc: str = ""
     why: str = ""
 
-    def format(self, number: float) -> str:
-        """An SI number in the unit of the example (`km` for `550 km`), for messages."""
+    def format(self, number: float, rounding: int = 0) -> str:
+        """An SI number in the unit of the example (`km` for `550 km`), for messages.
+
+        Six significant digits; `rounding` +1 rounds up, −1 down (so that a bound
+        offered as a value stays inside the range), 0 to nearest.
+        """
         if self.kind == "fraction":
-            return f"{number * 100:g} %"
+            return f"{_digits(number * 100, rounding)} %"
         if self.kind == "count" or self.dimension is None:
-            return f"{number:g}"
+            return _digits(number, rounding)
         unit_text = self.example.split()[-1] if " " in self.example else ""
         try:
             unit = u.parse_unit(unit_text)
         except ValueError:
-            return f"{number:g} dB" if self.logarithmic else f"{number:g} (SI)"
+            return f"{_digits(number, rounding)} dB" if self.logarithmic else (
+                f"{_digits(number, rounding)} (SI)")
         if self.logarithmic:
-            return f"{number - unit.offset_db:g} {unit_text}" if unit.logarithmic else (
-                f"{number:g} dB")
-        return f"{number / unit.factor:g} {unit_text}"
+            return (f"{_digits(number - unit.offset_db, rounding)} {unit_text}" if unit.logarithmic
+                    else f"{_digits(number, rounding)} dB")
+        return f"{_digits(number / unit.factor, rounding)} {unit_text}"
 
     def bounds(self) -> str:
         """The accepted range in the example's unit, `[1 mW, 100 kW]` (`(` when open)."""
         low = "−∞" if self.low is None else self.format(self.low)
         high = "∞" if self.high is None else self.format(self.high)
         return f"{'(' if self.low_open else '['}{low}, {high}]"
+
+
+def _digits(number: float, rounding: int) -> str:
+    """`number` to six significant digits, rounded up (+1), down (−1) or to nearest (0)."""
+    if rounding == 0 or number == 0 or not math.isfinite(number):
+        return f"{number:g}"
+    step = 10.0 ** (math.floor(math.log10(abs(number))) - 5)
+    scaled = number / step
+    if abs(scaled - round(scaled)) < 1e-6:  # already six digits: keep it exact
+        return f"{number:g}"
+    return f"{(math.ceil(scaled) if rounding > 0 else math.floor(scaled)) * step:g}"
 
 
 @attrs.frozen

@@ -299,13 +299,13 @@ def _options(keywords: tuple[str, ...]) -> str:
 
 def _range_help(attr: schema.Attr, number: float) -> str:
     """Why the range is what it is, and an accepted value to write: the bound the value
-    crossed when that bound is itself accepted, else the example."""
-    if attr.kind == "count" and attr.high is not None and number > attr.high:
-        return f"counts go up to {attr.high:,}; a larger value is almost certainly a typo"
-    if attr.high is not None and number > attr.high:
-        suggestion = attr.format(attr.high)
+    crossed (rounded inwards) when that bound is itself accepted, else the example."""
+    if attr.kind == "count":  # a count at its bound is a typo too: offer the example
+        suggestion = attr.example
+    elif attr.high is not None and number > attr.high:
+        suggestion = attr.format(attr.high, rounding=-1)
     elif attr.low is not None and number <= attr.low and not attr.low_open:
-        suggestion = attr.format(attr.low)
+        suggestion = attr.format(attr.low, rounding=+1)
     else:
         suggestion = attr.example
     reason = f"{attr.why}; " if attr.why else ""
