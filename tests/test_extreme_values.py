@@ -230,3 +230,14 @@ def test_out_of_range_help_clears_the_error(path, place, literal, tmp_path):
             assert not [d for d in again.diagnostics if d.code == "out-of-range"
                         and d.span.file.endswith(path.name)
                         and d.span.line == literal.span.line], (value, diagnostic.help)
+
+
+def test_language_reference_lists_every_range():
+    """docs/language.md's table of ranges is the schema's (regenerate it from
+    `schema.ranges()` when a range changes)."""
+    text = (REPO / "docs" / "language.md").read_text(encoding="utf-8")
+    table = text.split("<!-- ranges:begin -->\n", 1)[1].split("\n<!-- ranges:end -->", 1)[0]
+    expected = "\n".join(["| attribute | accepted | why |", "| --- | --- | --- |"]
+                         + [f"| `{name}` | {bounds} | {why} |"
+                            for name, bounds, why in schema.ranges()])
+    assert table == expected

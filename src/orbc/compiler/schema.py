@@ -65,11 +65,35 @@ class Attr:
                     else f"{_digits(number, rounding)} dB")
         return f"{_digits(number / unit.factor, rounding)} {unit_text}"
 
+    def readable(self, number: float, rounding: int = 0) -> str:
+        """Like `format`, in the unit of the dimension that writes it most simply
+        (`100 kW` rather than `100000 W`), for bounds."""
+        written = self.example.split()[-1]
+        if (self.kind != "quantity" or self.logarithmic or number == 0
+                or written not in u.UNITS):  # a compound unit (`%/yr`): as written
+            return self.format(number, rounding)
+
+        def score(unit: u.Unit) -> tuple:
+            # Numbers from 1 to 99,999 read best, then the shortest; else the example's unit.
+            if 1 <= abs(number / unit.factor) < 1e6:
+                return (0, len(_digits(number / unit.factor, rounding)), unit.symbol != written)
+            return (1, unit.symbol != written, 0)
+        candidates = [unit for unit in u.UNITS.values() if unit.dimension == self.dimension
+                      and not unit.logarithmic and unit.symbol not in _ODD_UNITS]
+        if not candidates:
+            return self.format(number, rounding)
+        best = min(candidates, key=score)
+        return f"{_digits(number / best.factor, rounding)} {best.symbol}"
+
     def bounds(self) -> str:
-        """The accepted range in the example's unit, `[1 mW, 100 kW]` (`(` when open)."""
-        low = "−∞" if self.low is None else self.format(self.low)
-        high = "∞" if self.high is None else self.format(self.high)
+        """The accepted range, `[1 uW, 100 kW]` (`(` when the low end is open)."""
+        low = "−∞" if self.low is None else self.readable(self.low)
+        high = "∞" if self.high is None else self.readable(self.high)
         return f"{'(' if self.low_open else '['}{low}, {high}]"
+
+
+# Units never chosen to write a bound: correct, but not how these quantities are read.
+_ODD_UNITS = {"AU", "ppm", "arcmin", "arcsec", "year", "d", "us", "ms", "J", "kJ", "MJ"}
 
 
 def _digits(number: float, rounding: int) -> str:
@@ -349,6 +373,21 @@ TOP_LEVEL: dict[str, BlockSpec] = {
     "constellation": CONSTELLATION, "hardware": HARDWARE, "shell": SHELL,
     "link_policy": LINK_POLICY, "ground_station": GROUND_STATION, "schedule": SCHEDULE,
 }
+
+
+def ranges(blocks: dict[str, BlockSpec] = TOP_LEVEL, prefix: str = "") -> list[tuple[str, str, str]]:
+    """Every bounded attribute: (block.attribute, accepted range, why), for the language
+    reference's table of ranges (docs/language.md, kept equal by a test)."""
+    found = []
+    for kind, spec in blocks.items():
+        for name, attr in spec.attrs.items():
+            if attr.kind == "location":
+                found += [(f"{prefix}{kind}.{name} ({part})", part_attr.bounds(), part_attr.why)
+                          for part, part_attr in LOCATION_PARTS]
+            elif attr.low is not None or attr.high is not None:
+                found.append((f"{prefix}{kind}.{name}", attr.bounds(), attr.why))
+        found += ranges(spec.blocks, f"{prefix}{kind}.")
+    return found
 
 
 def defaults(blocks: dict[str, BlockSpec] = TOP_LEVEL, prefix: str = "") -> list[tuple[str, str, str]]:

@@ -303,9 +303,9 @@ def _range_help(attr: schema.Attr, number: float) -> str:
     if attr.kind == "count":  # a count at its bound is a typo too: offer the example
         suggestion = attr.example
     elif attr.high is not None and number > attr.high:
-        suggestion = attr.format(attr.high, rounding=-1)
+        suggestion = attr.readable(attr.high, rounding=-1)
     elif attr.low is not None and number <= attr.low and not attr.low_open:
-        suggestion = attr.format(attr.low, rounding=+1)
+        suggestion = attr.readable(attr.low, rounding=+1)
     else:
         suggestion = attr.example
     reason = f"{attr.why}; " if attr.why else ""
