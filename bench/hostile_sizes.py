@@ -14,9 +14,11 @@ Cases:
   imports-700         a chain of 700 files, each importing the next (`check`)
 
 Each case runs in a child process with a time limit (its process group is killed
-when the limit passes, so the benchmark never hangs); wall time, the peak RSS of
-the largest process (`os.wait4`) and the peak PSS of the process tree are measured
-as in bench/run.py. The table is printed as Markdown; the lead records it.
+when the limit passes, so the benchmark never hangs) and an address-space limit;
+wall time, CPU time and the peak RSS of the largest process (`os.wait4`) and the
+peak PSS of the process tree are measured as in bench/run.py. CPU time is the
+fairer figure on a shared machine. The table is printed as Markdown; the lead
+records it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -129,12 +132,20 @@ def cases(work: Path) -> list[tuple[str, list[str]]]:
     ]
 
 
-def measure(command: list[str], timeout_s: float) -> tuple[float, float, float, str]:
-    """(wall s, peak RSS of the largest process MiB, peak PSS of the tree MiB, outcome) of
-    one run; the outcome is the exit code, or `timeout` when the limit killed it."""
+def measure(command: list[str], timeout_s: float,
+            memory_bytes: int) -> tuple[float, float, float, float, str]:
+    """(wall s, CPU s, peak RSS of the largest process MiB, peak PSS of the tree MiB,
+    outcome) of one run; the outcome is the exit code, or `timeout` when the time limit
+    killed it. The command's address space is capped at `memory_bytes` (RLIMIT_AS), so
+    that a case asking for tens of GiB fails alone instead of starving the machine."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
     start = time.perf_counter()
+    # No other thread runs while the child is forked (the watchers start after), so
+    # preexec_fn is safe here.
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=cap)  # noqa: PLW1509
     peak, done = [0.0], threading.Event()
 
     def sample() -> None:
@@ -164,7 +175,8 @@ def measure(command: list[str], timeout_s: float) -> tuple[float, float, float, 
         outcome = "timeout"
     else:
         outcome = str(os.waitstatus_to_exitcode(status))
-    return wall, usage.ru_maxrss / 1024.0, peak[0], outcome
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024.0, peak[0], outcome
 
 
 def main() -> None:
@@ -172,21 +184,26 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per case")
     parser.add_argument("--only", nargs="*", help="run only these cases")
     parser.add_argument("--keep", type=Path, help="write the specs here and keep them")
+    parser.add_argument("--memory", type=float, default=8.0,
+                        help="address-space limit per case, GiB")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="orbc-hostile-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"{machine()}; time limit {args.timeout:g} s per case.\n")
-    print("| case | command | wall s | peak MiB, largest process | peak MiB, all (PSS) | exit |")
-    print("|---|---|---|---|---|---|")
+    print(f"{machine()}; limits per case: {args.timeout:g} s, {args.memory:g} GiB of address "
+          "space.\n")
+    print("| case | command | wall s | CPU s | peak MiB, largest process | peak MiB, all (PSS) "
+          "| exit |")
+    print("|---|---|---|---|---|---|---|")
     for name, arguments in cases(work):
         if args.only and name not in args.only:
             continue
         shutil.rmtree(work / "out", ignore_errors=True)
-        wall, largest, tree, outcome = measure(ORBC + arguments, args.timeout)
+        wall, cpu, largest, tree, outcome = measure(ORBC + arguments, args.timeout,
+                                                    int(args.memory * 2**30))
         shown = f"> {args.timeout:g}" if outcome == "timeout" else f"{wall:.1f}"
         command = " ".join(a for a in arguments[:1] + arguments[2:] if not a.startswith("/"))
-        print(f"| {name} | {command} | {shown} | {largest:,.0f} | {tree:,.0f} | {outcome} |",
-              flush=True)
+        print(f"| {name} | {command} | {shown} | {cpu:.1f} | {largest:,.0f} | {tree:,.0f} "
+              f"| {outcome} |", flush=True)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
