@@ -201,7 +201,8 @@ def main() -> None:
         wall, cpu, largest, tree, outcome = measure(ORBC + arguments, args.timeout,
                                                     int(args.memory * 2**30))
         shown = f"> {args.timeout:g}" if outcome == "timeout" else f"{wall:.1f}"
-        command = " ".join(a for a in arguments[:1] + arguments[2:] if not a.startswith("/"))
+        command = " ".join(a for a in arguments[:1] + arguments[2:]
+                           if a != "-o" and not a.startswith(str(work)))
         print(f"| {name} | {command} | {shown} | {cpu:.1f} | {largest:,.0f} | {tree:,.0f} "
               f"| {outcome} |", flush=True)
     if not args.keep:

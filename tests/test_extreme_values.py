@@ -22,6 +22,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import attrs
 import pytest
 
 from orbc.compiler import schema
@@ -241,3 +242,76 @@ def test_language_reference_lists_every_range():
                          + [f"| `{name}` | {bounds} | {why} |"
                             for name, bounds, why in schema.ranges()])
     assert table == expected
+
+
+def _attribute(place) -> schema.Attr:
+    """The schema entry of a swept place."""
+    where, name, index = place
+    kinds = where.split(".")
+    spec = schema.TOP_LEVEL[kinds[0]]
+    for kind in kinds[1:]:
+        spec = spec.blocks[kind]
+    attr = spec.attrs[name]
+    return schema.LOCATION_PARTS[index][1] if attr.kind == "location" else attr
+
+
+def _replace_value(text: str, literal, value: str) -> str:
+    """`value` in place of the whole literal (number and unit, and a minus sign before it)."""
+    start = _offset(text, literal.span.line, literal.span.column)
+    end = _offset(text, literal.span.end_line, literal.span.end_column)
+    if text[start - 1] == "-":
+        start -= 1
+    return text[:start] + value + text[end:]
+
+
+@pytest.mark.parametrize("path, place, literal", SITES,
+                         ids=[f"{p.relative_to(REPO)}:{lit.span.line}:{'.'.join(map(str, w))}"
+                              for p, w, lit in SITES])
+def test_range_edges_are_accepted_and_every_formula_stays_finite(path, place, literal,
+                                                                  tmp_path):
+    """Each end of an attribute's range, written as the language reference writes it, is
+    accepted, and the checks run on it without a numpy overflow or invalid operation.
+    (A count's upper end is left out: it asks for millions of satellites, not for an edge
+    of any formula.)"""
+    attr = _attribute(place)
+    if attr.kind in ("angle_or_keyword",):
+        attr = attrs.evolve(attr, kind="quantity")
+    edges = [] if attr.low is None or attr.low_open else [attr.readable(attr.low)]
+    if attr.high is not None and attr.kind != "count":
+        edges.append(attr.readable(attr.high))
+    for edge in edges:
+        case = tmp_path / edge.replace(" ", "_").replace("%", "pc").replace("/", "_")
+        case.mkdir()
+        spec = _spec_with(path, literal, "0", case)  # the copy; the value is set below
+        swept = spec.parent / path.name
+        original = (DATACENTRE if path.parent == DATACENTRE else path.parent) / path.name
+        text = _replace_value(original.read_text(encoding="utf-8"), literal, edge)
+        if path.name == "shells.orb":
+            text = _shrink_walkers(text, literal)
+        swept.write_text(text, encoding="utf-8")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            result = compile_spec(spec)
+        for diagnostic in result.diagnostics:
+            render_human(diagnostic, result.sources)
+        if _is_whole_value(path, literal):
+            assert not [d for d in result.diagnostics if d.code == "out-of-range"
+                        and d.span.file.endswith(path.name)
+                        and d.span.line == literal.span.line], edge
+
+
+
+def _is_whole_value(path: Path, literal) -> bool:
+    """Whether `literal` (or minus it) is a whole value: an attribute's, or a tuple item's."""
+    module, _ = parse(path.read_text(encoding="utf-8"), str(path))
+
+    def whole(expr) -> bool:
+        expr = expr.operand if isinstance(expr, ast.Negate) else expr
+        return expr == literal or (isinstance(expr, ast.Tuple)
+                                   and any(whole(item) for item in expr.items))
+
+    def walk(block) -> bool:
+        return any(whole(a.value) for a in block.attributes) or any(
+            walk(child) for child in block.blocks)
+
+    return any(walk(block) for block in module.blocks)
