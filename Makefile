@@ -11,7 +11,6 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
-	$(BIN)/python -m pip install --quiet --no-deps 'satgenpy==0.4.0'
 	touch $@
 
 demo: $(VENV)/.installed

@@ -73,7 +73,7 @@ def test_spec_error_exits_1_in_every_format(orbc, tmp_path):
         "code": "unit-mismatch", "severity": "error", "category": "unit",
         "message": "`mission_life` expects a duration, got a length (5 km)",
         "help": "write a duration such as `5 yr`", "file": str(spec), "line": 3,
-        "column": 18, "end_line": 3, "end_column": 22,
+        "column": 18, "end_line": 3, "end_column": 22, "suggestion": None,
     }
 
 

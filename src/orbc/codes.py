@@ -183,17 +183,33 @@ _register("target", {
         format cannot carry: TLE and KVN files are printable ASCII, and XML cannot hold most
         control characters. Those characters are written as `?` in the satellite names.""",
     "gmat-too-large": """(warning) The GMAT script creates one Spacecraft object per satellite
-        and propagates them together; above 1,000 spacecraft GMAT becomes impractically slow.
-        The script is still written in full.""",
+        and propagates them together, each with its own OEM ephemeris file; above 1,000
+        spacecraft GMAT becomes impractically slow. The script is still written in full.""",
     "czml-too-large": """(warning) Cesium cannot draw more than about 20,000 satellites with
         their links. Above that the CZML document holds the satellites and ground stations but
-        no link packets; the links are in the `isl-csv` target.""",
-    "czml-horizon-capped": """(warning) The CZML samples each satellite at most 1,440 times,
-        36 times an orbit, so it covers at most 40 orbits of the fastest shell. A longer
-        schedule horizon is cut there and the document's clock stops at the last sample.""",
+        no link packets; the links are in the `isl-csv` target. A `czml { shells = [...] }`
+        block draws fewer shells.""",
+    "czml-horizon-capped": """(warning) The CZML samples each satellite at most 1,440 times
+        (by default 36 times an orbit, so at most 40 orbits of the fastest shell). A longer
+        horizon is cut there and the document's clock stops at the last sample. Shorten the
+        horizon or lengthen the step in a `czml { horizon = ...  step = ... }` block.""",
+    "czml-step-coarse": """(warning) Cesium draws a satellite between its samples with a
+        degree-5 Lagrange polynomial. Its error grows with the sixth power of the arc between
+        samples: a few metres at 10° (36 samples an orbit, the default), about 260 m at 20°
+        and 3 km at 30° in LEO. The `czml { step }` is more than 20° of a drawn shell's orbit;
+        shorten it.""",
+    "czml-large-document": """(warning) The CZML document is estimated (samples, packets and
+        links) above 256 MiB. Cesium parses the whole document in the browser, so it loads
+        slowly or not at all. Draw fewer shells, a shorter horizon or a longer step with a
+        `czml { shells = [...]  horizon = ...  step = ... }` block.""",
     "hypatia-relay-links": """(warning) Hypatia's satgenpy takes one shell per input folder, so
         links from a shell to a relay shell (`topology = nearest`) cannot be written there. The
         relay links at epoch are in the `isl-csv` target.""",
+    "hypatia-no-radio": """(warning) satgenpy gives every satellite of a Hypatia folder a
+        ground-link interface and links it to every station within `max_gsl_length_m`; it has no
+        way to say a satellite carries no radio. The folder of a shell whose hardware has no
+        `radio` is still written (its ISL mesh is right), but the routes satgenpy computes on it
+        go down to the ground from satellites that cannot.""",
     "hypatia-epoch-out-of-range": """satgenpy reads the two-digit TLE epoch year as 20YY, and a
         TLE's years end at 2056, so the epoch of a Hypatia folder must lie in 2000–2056.""",
     "hypatia-shell-too-large": """A Hypatia folder numbers a shell's TLEs 1, 2, 3 …; a TLE

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -34,6 +35,19 @@ class Span:
 
 
 @attrs.frozen
+class Suggestion:
+    """A machine-applicable fix: replace the source text of `span` by `replacement`.
+
+    The span is usually the diagnostic's own; it is carried here so that a fix that
+    belongs elsewhere says where it goes (`ltan-drifts` points at `ltan`, its fix goes
+    at the shell's `inclination`).
+    """
+
+    replacement: str
+    span: Span
+
+
+@attrs.frozen
 class Diagnostic:
     """One problem: what, where, and how to fix it."""
 
@@ -43,6 +57,7 @@ class Diagnostic:
     severity: str = "error"  # error | warning | note
     help: str | None = None
     label: str | None = None
+    suggestion: Suggestion | None = None
 
     @property
     def category(self) -> str:
@@ -59,10 +74,50 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate to `word`, if any is close enough, as a help sentence."""
-    match = closest(word, candidates)
-    return f"did you mean `{match}`?" if match else None
+def replace_with(replacement: str | None, span: Span | None) -> Suggestion | None:
+    """A suggestion to write `replacement` at `span`, when both are known."""
+    return Suggestion(replacement, span) if replacement is not None and span is not None else None
+
+
+# --- numbers a fix can be applied with ---------------------------------------------------------
+
+# A printed bound is moved this far (relative) past the exact one, so that a value
+# written at the printed precision clears the check despite rounding in the physics.
+_NUDGE = 1e-9
+MAX_DECIMALS = 12  # below 1e-12 of a unit, a printed figure is noise anyway
+
+
+def _decimals(value: float, digits: int) -> int:
+    """Decimal places that show `digits` significant figures of `value`, and never fewer
+    than the whole units (1,607 km, not 1,610 km)."""
+    if value == 0 or not math.isfinite(value):
+        return 0
+    return min(MAX_DECIMALS, max(0, digits - 1 - math.floor(math.log10(abs(value)))))
+
+
+def at_least(value: float, digits: int = 3) -> float:
+    """`value` rounded up at the precision `format_number` prints: the smallest printed
+    number that still satisfies a minimum of `value`."""
+    if not math.isfinite(value):
+        return value
+    scale = 10.0 ** _decimals(value, digits)
+    return math.ceil((value + abs(value) * _NUDGE) * scale) / scale
+
+
+def at_most(value: float, digits: int = 3) -> float:
+    """`value` rounded down at the printed precision: the largest printed number that
+    still satisfies a maximum of `value`."""
+    if not math.isfinite(value):
+        return value
+    scale = 10.0 ** _decimals(value, digits)
+    return math.floor((value - abs(value) * _NUDGE) * scale) / scale
+
+
+def format_number(value: float, digits: int = 3) -> str:
+    """`value` as `at_least`/`at_most` round it: `digits` significant figures (whole units
+    at least), no trailing zeros, no thousands separators (they are not .orb syntax)."""
+    text = f"{value:.{_decimals(value, digits)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --- renderers -------------------------------------------------------------------------------
@@ -103,8 +158,13 @@ def render_human(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
             if diagnostic.label:
                 caret += " " + diagnostic.label
             lines += [f"{gutter} |", f"{span.line} | {source}", f"{gutter} | {caret}"]
+    indent = " " * (len(str(span.line)) if span else 0)
     if diagnostic.help:
-        lines.append(f"{' ' * (len(str(span.line)) if span else 0)} = help: {diagnostic.help}")
+        lines.append(f"{indent} = help: {diagnostic.help}")
+    fix = diagnostic.suggestion
+    if fix is not None and fix.span != span:  # a fix elsewhere says where it goes
+        lines.append(f"{indent} = fix: write `{fix.replacement}` at "
+                     f"{fix.span.file}:{fix.span.line}:{fix.span.column}")
     return "\n".join(lines)
 
 
@@ -122,7 +182,18 @@ def to_json(diagnostic: Diagnostic) -> dict:
         "column": span.column if span else None,
         "end_line": span.end_line if span else None,
         "end_column": span.end_column if span else None,
+        "suggestion": _suggestion_json(diagnostic.suggestion),
     }
+
+
+def _suggestion_json(suggestion: Suggestion | None) -> dict | None:
+    """`{"replacement", "file", "line", "column", "end_line", "end_column"}`: replace the
+    text of that span (the diagnostic's own unless the fix belongs elsewhere)."""
+    if suggestion is None:
+        return None
+    span = suggestion.span
+    return {"replacement": suggestion.replacement, "file": span.file, "line": span.line,
+            "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
 
 
 def render_json_document(ok: bool, diagnostics: list[Diagnostic], shells: dict, **extra) -> str:

@@ -14,6 +14,7 @@ not physics and is refused by the evaluator.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 
@@ -205,6 +206,55 @@ def parse_unit(text: str) -> Unit:
     return Unit(text, dimension, factor)
 
 
-def known_unit_symbols() -> list[str]:
-    """Every unit symbol, for suggestions."""
-    return sorted(UNITS)
+def corrected_unit(text: str, piece: str, expected: Dimension | None = None) -> str | None:
+    """`text` with its unknown `piece` (a `UnitError.symbol`) respelt as a known unit, or None
+    when no single respelling stands out.
+
+    Candidates, in order: the spelling a known alias stands for (`kw` → `kW`); the units one
+    edit away (`kn` → `km`: a letter changed, added, dropped or two swapped, or only the
+    case); failing those, difflib's close matches. A candidate whose unit has the `expected`
+    dimension beats one that has not, then a case-only difference beats another edit; a tie
+    among the best is no suggestion, since a guess between two units is not a fix.
+    """
+    match = _FACTOR.match(piece)
+    symbol = match["sym"] if match else piece
+    power = piece[len(symbol):]
+    if symbol in UNIT_ALIASES:
+        tiers = [(0, UNIT_ALIASES[symbol])]
+    else:
+        tiers = [(1 if u.lower() == symbol.lower() else 2, u) for u in UNITS
+                 if len(symbol) > 1 and _one_edit(symbol, u)] or [
+            (3, u) for u in difflib.get_close_matches(symbol, sorted(UNITS), n=5, cutoff=0.6)]
+    ranked = []
+    for tier, candidate in tiers:
+        respelt = _replace_piece(text, piece, candidate + power)
+        try:
+            fits = parse_unit(respelt).dimension == expected
+        except UnitError:
+            continue
+        ranked.append(((not fits, tier), respelt))
+    best = [respelt for rank, respelt in ranked if rank == min(r for r, _ in ranked)]
+    return best[0] if len(best) == 1 else None
+
+
+def _replace_piece(text: str, piece: str, replacement: str) -> str:
+    """`text` with the factor `piece` (between `*` and `/` operators) replaced."""
+    parts = re.split(r"([*/])", text)
+    return "".join(replacement if part == piece else part for part in parts)
+
+
+def _one_edit(written: str, symbol: str) -> bool:
+    """Whether `symbol` is one edit from `written`: a letter changed, added or dropped, two
+    neighbours swapped, or only the case differs."""
+    if written == symbol:
+        return False
+    if written.lower() == symbol.lower():
+        return True
+    if len(written) == len(symbol):
+        diffs = [i for i, (a, b) in enumerate(zip(written, symbol)) if a != b]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and written[diffs[0]] == symbol[diffs[1]]
+                                   and written[diffs[1]] == symbol[diffs[0]])
+    shorter, longer = sorted((written, symbol), key=len)
+    return len(longer) - len(shorter) == 1 and any(
+        longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))

@@ -23,7 +23,8 @@ CASES = Path(__file__).parent / "cases"
 CHECKED_CATEGORIES = ("syntax", "unit", "reference", "semantic", "import")
 _EXPECT = re.compile(rb"#\s*expect:\s*([a-z][a-z0-9-]*(?:\s*,\s*[a-z][a-z0-9-]*)*)")
 DIAGNOSTIC_KEYS = {"code", "severity", "category", "message", "help", "file", "line", "column",
-                   "end_line", "end_column"}
+                   "end_line", "end_column", "suggestion"}
+SUGGESTION_KEYS = {"replacement", "file", "line", "column", "end_line", "end_column"}
 
 
 def case_names() -> list[str]:
@@ -107,6 +108,8 @@ def test_case(name, run_case):
         assert set(diagnostic) == DIAGNOSTIC_KEYS
         assert diagnostic["category"] == CODES[diagnostic["code"]].category
         assert diagnostic["column"] >= 1 and diagnostic["end_line"] >= diagnostic["line"]
+        suggestion = diagnostic["suggestion"]
+        assert suggestion is None or set(suggestion) == SUGGESTION_KEYS
     errors = any(d["severity"] == "error" for d in reported)
     assert code == (1 if errors else 0)
     assert document["ok"] is not errors

@@ -138,3 +138,46 @@ def sgp4_mean_radius_km():
         return float(np.linalg.norm(position, axis=1).mean())
 
     return mean_radius
+
+
+@pytest.fixture(scope="session")
+def sgp4_reference():
+    """`sgp4_reference(model)`: name -> skyfield `EarthSatellite` of every satellite, built
+    by the `sgp4` package (C++ Satrec) from orbc's own OMM XML output; `.at(t)` of such a
+    satellite is SGP4 rotated TEME → GCRS by skyfield."""
+    import io
+
+    from sgp4 import omm as sgp4_omm
+    from sgp4.api import Satrec
+    from skyfield.api import EarthSatellite, load
+
+    from orbc.targets import omm
+
+    timescale = load.timescale()
+
+    def satellites(model) -> dict:
+        content = b"".join(chunk for _, chunks in omm.OmmXml().emit(model) for chunk in chunks)
+        found = {}
+        for fields in sgp4_omm.parse_xml(io.BytesIO(content)):
+            satrec = Satrec()
+            sgp4_omm.initialize(satrec, fields)
+            found[fields["OBJECT_NAME"]] = EarthSatellite.from_satrec(satrec, timescale)
+        return found
+
+    return satellites
+
+
+@pytest.fixture(scope="session")
+def skyfield_times():
+    """`skyfield_times(epoch, seconds)`: skyfield UTC times `seconds` after a datetime64 epoch."""
+    import numpy as np
+    from skyfield.api import load
+
+    timescale = load.timescale()
+
+    def times(epoch, seconds):
+        moment = epoch.astype("datetime64[ms]").astype(object)
+        return timescale.utc(moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                             moment.second + moment.microsecond / 1e6 + np.asarray(seconds))
+
+    return times

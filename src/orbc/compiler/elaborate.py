@@ -12,7 +12,7 @@ from orbc.compiler import model as m
 from orbc.compiler import schema
 from orbc.compiler.validate import RawBlock, Validator
 from orbc.constants import EARTH_RADIUS_M, SECONDS_PER_DAY
-from orbc.diagnostics import Diagnostic, Span, did_you_mean
+from orbc.diagnostics import Diagnostic, Span, Suggestion, closest, replace_with
 from orbc.dsl.loader import Spec
 from orbc.physics.orbits import nodal_precession_rate_rad_s, sun_synchronous_inclination_rad
 from orbc.physics.sun import raan_from_ltan_rad
@@ -24,12 +24,19 @@ class Elaborator:
     def __init__(self, spec: Spec):
         self.spec = spec
         self.diagnostics: list[Diagnostic] = []
-        self.validator = Validator(self.diagnostics, spec.sources)
+        labels: dict[str, set[str]] = {}
+        for module in spec.modules:
+            for block in module.blocks:
+                if block.label is not None:
+                    labels.setdefault(block.kind, set()).add(block.label)
+        self.validator = Validator(self.diagnostics, spec.sources, labels)
         self.blocks: dict[str, dict[str, RawBlock]] = {kind: {} for kind in schema.TOP_LEVEL}
 
     def error(self, code: str, message: str, span: Span | None, help: str | None = None,
-              severity: str = "error", label: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, severity, help, label))
+              severity: str = "error", label: str | None = None,
+              suggestion: Suggestion | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, severity, help, label,
+                                           suggestion))
 
     # --- collection ------------------------------------------------------------------------
 
@@ -38,11 +45,13 @@ class Elaborator:
             for block in module.blocks:
                 spec = schema.TOP_LEVEL.get(block.kind)
                 if spec is None:
+                    match = closest(block.kind, schema.TOP_LEVEL)
                     self.error("unknown-block", f"unknown block kind `{block.kind}`",
                                block.kind_span,
-                               help=did_you_mean(block.kind, schema.TOP_LEVEL)
-                               or "blocks are: " + ", ".join(f"`{k}`" for k in schema.TOP_LEVEL),
-                               label="unknown block")
+                               help=f"did you mean `{match}`?" if match
+                               else "blocks are: " + ", ".join(f"`{k}`" for k in schema.TOP_LEVEL),
+                               label="unknown block",
+                               suggestion=replace_with(match, block.kind_span))
                     continue
                 raw = self.validator.block(block, spec, f"`{block.kind}`")
                 seen = self.blocks[block.kind]
@@ -79,20 +88,26 @@ class Elaborator:
             done[name] = None
             return None
         if raw.parent not in self.blocks["hardware"]:
-            self._unknown_reference(raw.parent, "hardware", raw.parent_span)
+            self._unknown_reference(raw.parent, "hardware", raw.parent_span,
+                                    besides=stack + (name,))
             done[name] = None
             return None
         parent = self._merge_chain(raw.parent, done, stack + (name,))
         done[name] = _merge(parent, raw) if parent else None
         return done[name]
 
-    def _unknown_reference(self, name: str, kind: str, span: Span) -> None:
-        known = self.blocks[kind]
+    def _unknown_reference(self, name: str, kind: str, span: Span,
+                           besides: tuple[str, ...] = ()) -> None:
+        """Report `name` as naming no `kind` block; `besides` are blocks it may not name (a
+        hardware and those extending it, which cannot be its parent)."""
+        known = [k for k in self.blocks[kind] if k not in besides]
+        match = closest(name, known)
         self.error("unknown-reference", f"no `{kind}` is labelled \"{name}\"", span,
-                   help=did_you_mean(name, known) or (
+                   help=f"did you mean `{match}`?" if match else (
                        "defined: " + ", ".join(f'"{k}"' for k in sorted(known)) if known
                        else f"define it with `{kind} \"{name}\" {{ ... }}`"),
-                   label="unknown name")
+                   label="unknown name", suggestion=replace_with(
+                       f'"{match}"' if match else None, span))
 
     # --- model building ----------------------------------------------------------------------
 
@@ -126,6 +141,7 @@ class Elaborator:
         stations = self._build_all("ground_station", self.ground_station)
         shells = self._build_all("shell", lambda n, r: self.shell(n, r, constellation))
         schedule = self.schedule()
+        czml = self.czml()
         self.check_references(shells, policies)
         self.check_size(shells)
         if not any(d.is_error for d in self.diagnostics):
@@ -135,7 +151,7 @@ class Elaborator:
         if any(d.is_error for d in self.diagnostics) or constellation is None:
             return None, self.diagnostics
         return m.Model(self.spec.modules[0].file, constellation, hardware, shells, policies,
-                       stations, schedule), self.diagnostics
+                       stations, schedule, czml), self.diagnostics
 
     def _build_all(self, kind: str, builder) -> dict:
         built = {name: builder(name, raw) for name, raw in sorted(self.blocks[kind].items())}
@@ -282,10 +298,14 @@ class Elaborator:
         if not sso and inclination is not None:
             a = EARTH_RADIUS_M + values["altitude"]
             drift = nodal_precession_rate_rad_s(a, inclination) * SECONDS_PER_DAY * 180 / math.pi
+            # The fix is at the inclination, not at the `ltan` this warning points at.
+            written = raw.fields.get("inclination")
+            inclination_span = written.span if written else None
             self.error("ltan-drifts", f"`ltan` holds at epoch only: this shell's node drifts "
                        f"{drift:+.2f}°/day while the sun moves +0.99°/day",
                        raw.fields["ltan"].span, severity="warning",
-                       help="use `inclination = sun_synchronous` to keep the local time")
+                       help="use `inclination = sun_synchronous` to keep the local time",
+                       suggestion=replace_with("sun_synchronous", inclination_span))
         if constellation is None:
             return None
         return float(raan_from_ltan_rad(values["ltan"], constellation.epoch))
@@ -322,6 +342,16 @@ class Elaborator:
         return m.Schedule(values["horizon"], values["min_pass"], values["handover_gap"],
                           values["policy"], _spans(raw))
 
+    def czml(self) -> m.CzmlView:
+        raw = self.blocks["czml"].get("")
+        if raw is None:
+            return m.CzmlView()
+        values = self.take(raw, schema.CZML, "`czml`") or {}
+        shells = values.get("shells")
+        return m.CzmlView(values.get("horizon"), values.get("step"),
+                          None if shells is None else tuple(label for label, _ in shells),
+                          _spans(raw))
+
     # --- cross-block rules -------------------------------------------------------------------
 
     def check_references(self, shells: dict, policies: dict) -> None:
@@ -336,6 +366,11 @@ class Elaborator:
                 self.error("relay-is-self", f'shell "{name}" would relay through itself',
                            isl.span, help="a `nearest` policy links to another shell; use "
                                           "`plus_grid` for links inside a shell")
+        czml = self.blocks["czml"].get("")
+        if czml is not None and "shells" in czml.fields:
+            for label, span in czml.fields["shells"].value:
+                if label not in self.blocks["shell"]:
+                    self._unknown_reference(label, "shell", span)
         for raw in self.blocks["link_policy"].values():
             relay = raw.fields.get("relay")
             if relay is not None and relay.value not in self.blocks["shell"]:

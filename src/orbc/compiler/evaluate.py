@@ -12,16 +12,9 @@ import math
 
 import attrs
 
-from orbc.diagnostics import Diagnostic, Span, did_you_mean
+from orbc.diagnostics import Diagnostic, Span, Suggestion, replace_with
 from orbc.dsl import ast
-from orbc.units import (
-    DIMENSIONLESS,
-    UNIT_ALIASES,
-    Dimension,
-    UnitError,
-    known_unit_symbols,
-    parse_unit,
-)
+from orbc.units import DIMENSIONLESS, Dimension, UnitError, corrected_unit, parse_unit
 
 
 @attrs.frozen
@@ -93,26 +86,34 @@ class Evaluator:
         self.diagnostics = diagnostics
 
     def error(self, code: str, message: str, span: Span, help: str | None = None,
-              label: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, help=help, label=label))
+              label: str | None = None, suggestion: Suggestion | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, help=help, label=label,
+                                           suggestion=suggestion))
 
-    def evaluate(self, node: ast.Expr) -> Value | None:
+    def evaluate(self, node: ast.Expr, expected: Dimension | None = None) -> Value | None:
+        """The value of `node`. `expected`, the dimension the attribute wants, only guides
+        the respelling of an unknown unit in a literal written alone (`5000 kn` → `km`)."""
+        if isinstance(node, ast.QuantityLiteral):
+            return self._quantityliteral(node, expected=expected)
+        if isinstance(node, ast.Negate):
+            return self._negate(node, expected)
         method = getattr(self, "_" + type(node).__name__.lower())
         return method(node)
 
     def _number(self, node: ast.Number) -> Quantity | None:
         return self._finite(Quantity(node.value, DIMENSIONLESS, False, node.span, bare=True))
 
-    def _quantityliteral(self, node: ast.QuantityLiteral, sign: float = 1.0) -> Quantity | None:
+    def _quantityliteral(self, node: ast.QuantityLiteral, sign: float = 1.0,
+                         expected: Dimension | None = None) -> Quantity | None:
         try:
             unit = parse_unit(node.unit)
         except UnitError as problem:
-            suggestion = UNIT_ALIASES.get(problem.symbol)
-            hint = (f"did you mean `{suggestion}`?" if suggestion
-                    else did_you_mean(problem.symbol, known_unit_symbols()))
+            respelt = corrected_unit(node.unit, problem.symbol, expected)
             self.error("unknown-unit", str(problem), node.unit_span,
-                       help=hint or "docs/language.md lists the units; write compound units "
-                                    "without spaces, as `W/m^2`", label="not a unit")
+                       help=f"did you mean `{respelt}`?" if respelt else
+                       "docs/language.md lists the units; write compound units without "
+                       "spaces, as `W/m^2`", label="not a unit",
+                       suggestion=replace_with(respelt, node.unit_span))
             return None
         value = sign * node.value
         if unit.logarithmic:
@@ -141,10 +142,10 @@ class Evaluator:
         items = [self.evaluate(n) for n in nodes]
         return None if any(i is None for i in items) else Sequence(tuple(items), is_tuple, span)
 
-    def _negate(self, node: ast.Negate) -> Quantity | None:
+    def _negate(self, node: ast.Negate, expected: Dimension | None = None) -> Quantity | None:
         if isinstance(node.operand, ast.QuantityLiteral):
             # `-38 dBm` is a signed level, not the negation of the level +38 dBm.
-            literal = self._quantityliteral(node.operand, sign=-1.0)
+            literal = self._quantityliteral(node.operand, sign=-1.0, expected=expected)
             return attrs.evolve(literal, span=node.span) if literal else None
         operand = self._quantity(node.operand)
         if operand is None:

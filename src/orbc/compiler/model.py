@@ -163,6 +163,16 @@ class Schedule:
 
 
 @attrs.frozen
+class CzmlView:
+    """What the `czml` target draws; None where the spec leaves it to the target."""
+
+    horizon_s: float | None = None  # None: the schedule horizon
+    step_s: float | None = None  # None: a 36th of each shell's period
+    shells: tuple[str, ...] | None = None  # None: every shell
+    spans: Mapping[str, Span] = _spans
+
+
+@attrs.frozen
 class Constellation:
     name: str
     epoch: np.datetime64  # UTC, millisecond precision
@@ -181,6 +191,7 @@ class Model:
     link_policies: Mapping[str, LinkPolicy]
     ground_stations: Mapping[str, GroundStation]
     schedule: Schedule
+    czml: CzmlView = CzmlView()
 
     @property
     def satellites(self) -> int:

@@ -22,8 +22,8 @@ MAX_COUNT = 1_000_000
 class Attr:
     """One attribute.
 
-    kind: quantity | fraction | count | bool | keyword | reference | timestamp | clock |
-          location | angle_or_keyword
+    kind: quantity | fraction | count | bool | keyword | reference | references | timestamp |
+          clock | location | angle_or_keyword
     dimension: for quantities; `logarithmic` asks for the value in dB (re the SI unit).
     low/high: the accepted closed range in SI (None = unbounded); `low_open` excludes `low`.
     why: the physical reason for the range, for the language reference and the help of
@@ -363,6 +363,17 @@ SCHEDULE = BlockSpec({
     "policy": keyword(("max_contact_time", "fair"), default="max_contact_time"),
 }, label="none", unique=True)
 
+CZML = BlockSpec({
+    "horizon": quantity(u.TIME, "24 h", low=60.0, high=366 * DAY_S,
+                        doc="the schedule horizon when left out",
+                        why="a minute to a leap year, as the schedule's"),
+    "step": quantity(u.TIME, "60 s", low=1.0, high=DAY_S,
+                     doc="a 36th of each shell's period when left out (docs/targets.md)",
+                     why="a second to a day: finer is no animation, coarser no orbit"),
+    "shells": Attr("references", refers_to="shell", example='["a", "b"]',
+                   doc="every shell when left out"),
+}, label="none", unique=True, doc="what the `czml` target draws")
+
 CONSTELLATION = BlockSpec({
     "epoch": Attr("timestamp", required=True, example="2027-03-21T00:00:00Z"),
     "mission_life": quantity(u.TIME, "5 yr", low=DAY_S, high=50 * YEAR_S, required=True,
@@ -372,6 +383,7 @@ CONSTELLATION = BlockSpec({
 TOP_LEVEL: dict[str, BlockSpec] = {
     "constellation": CONSTELLATION, "hardware": HARDWARE, "shell": SHELL,
     "link_policy": LINK_POLICY, "ground_station": GROUND_STATION, "schedule": SCHEDULE,
+    "czml": CZML,
 }
 
 

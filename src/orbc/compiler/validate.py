@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import attrs
 import numpy as np
@@ -28,7 +28,7 @@ from orbc.compiler.evaluate import (
     Word,
     kind_of,
 )
-from orbc.diagnostics import Diagnostic, Span, closest, did_you_mean, source_lines
+from orbc.diagnostics import Diagnostic, Span, Suggestion, closest, replace_with, source_lines
 from orbc.dsl import ast
 
 
@@ -57,14 +57,18 @@ class RawBlock:
 
 
 class Validator:
-    def __init__(self, diagnostics: list[Diagnostic], sources: Mapping[str, str]):
+    def __init__(self, diagnostics: list[Diagnostic], sources: Mapping[str, str],
+                 labels: Mapping[str, Collection[str]] | None = None):
+        """`labels`: the labels of the spec's blocks by kind, as written (for suggestions)."""
         self.diagnostics = diagnostics
         self.sources = sources
+        self.labels = labels or {}
         self.evaluator = Evaluator(diagnostics)
 
     def error(self, code: str, message: str, span: Span, help: str | None = None,
-              label: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, help=help, label=label))
+              label: str | None = None, suggestion: Suggestion | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, help=help, label=label,
+                                           suggestion=suggestion))
 
     def text_of(self, span: Span) -> str:
         """The source text under a one-line span, for messages."""
@@ -86,12 +90,16 @@ class Validator:
                        node.parent_span, help="only `hardware` blocks extend others")
         raw = RawBlock(node.kind, node.label, node.parent if spec.extendable else None,
                        node.head_span, node.parent_span)
+        # Names written correctly elsewhere in the block: respelling a typo as one of them
+        # would set it twice.
+        taken = {a.name for a in node.attributes} | {
+            c.kind for c in node.blocks if c.kind in spec.blocks and not spec.blocks[c.kind].repeatable}
         for attribute in node.attributes:
-            self._attribute(attribute, spec, raw, where)
+            self._attribute(attribute, spec, raw, where, taken)
         for child in node.blocks:
             child_spec = spec.blocks.get(child.kind)
             if child_spec is None:
-                self._unknown(child.kind, child.kind_span, spec, where, "block", raw)
+                self._unknown(child.kind, child.kind_span, spec, where, "block", raw, taken)
                 continue
             key = (child.kind, child.label if child_spec.repeatable else None)
             if key in raw.blocks:
@@ -104,35 +112,59 @@ class Validator:
         return raw
 
     def _unknown(self, name: str, span: Span, spec: schema.BlockSpec, where: str,
-                 what: str, raw: RawBlock) -> None:
+                 what: str, raw: RawBlock, taken: set[str]) -> None:
         """Report an unknown attribute or sub-block; the name it is a typo of counts as
         written (and rejected), so that it is not reported missing too."""
         candidates = list(spec.attrs) + list(spec.blocks)
         match = closest(name, candidates)
         if match:
             raw.rejected.add(match)
-        hint = f"did you mean `{match}`?" if match else (
-            f"{where} takes: " + ", ".join(f"`{c}`" for c in candidates))
+        if match in taken:
+            hint = f"`{match}` is already set in {where}; delete this one"
+        else:
+            hint = f"did you mean `{match}`?" if match else (
+                f"{where} takes: " + ", ".join(f"`{c}`" for c in candidates))
         code = "unknown-attribute" if what == "attribute" else "unknown-block"
-        self.error(code, f"{where} has no {what} `{name}`", span, help=hint, label=f"unknown {what}")
+        self.error(code, f"{where} has no {what} `{name}`", span, help=hint, label=f"unknown {what}",
+                   suggestion=replace_with(None if match in taken else match, span))
 
     def _attribute(self, node: ast.Attribute, spec: schema.BlockSpec, raw: RawBlock,
-                   where: str) -> None:
+                   where: str, taken: set[str]) -> None:
         attr = spec.attrs.get(node.name)
         if attr is None:
-            self._unknown(node.name, node.name_span, spec, where, "attribute", raw)
+            self._unknown(node.name, node.name_span, spec, where, "attribute", raw, taken)
             return
         if node.name in raw.fields:
             self.error("duplicate-attribute", f"`{node.name}` is set twice in {where}",
                        node.name_span, help="delete one of the two lines",
                        label="set again here")
             return
-        value = self.evaluator.evaluate(node.value)
+        words = _hyphenated_words(node.value)
+        if words and (attr.keywords or attr.kind == "reference"):
+            self._hyphenated(node.name, attr, words, node.value.span)
+            raw.rejected.add(node.name)
+            return
+        expected = attr.dimension if attr.kind in ("quantity", "angle_or_keyword") else None
+        value = self.evaluator.evaluate(node.value, expected)
         converted = None if value is None else self.convert(node.name, attr, value)
         if converted is None:
             raw.rejected.add(node.name)
         else:
             raw.fields[node.name] = Field(converted, value.span)
+
+    def _hyphenated(self, name: str, attr: schema.Attr, words: list[str], span: Span) -> None:
+        """`plus-grid` where a keyword (`plus_grid`) or a label (`"relay-v2"`) belongs: the
+        parser read a subtraction of two keywords."""
+        written = "-".join(words)
+        if attr.kind == "reference":
+            self._unquoted(name, attr, written, span, "not a string")
+            return
+        joined = "_".join(words)
+        match = joined if joined in attr.keywords else closest(joined, attr.keywords)
+        self.error("unknown-keyword", f"`{name}` does not accept `{written}`", span,
+                   help=f"did you mean `{match}`? keywords join words with `_`" if match
+                   else f"write one of {_options(attr.keywords)}", label="not an option",
+                   suggestion=replace_with(match, span))
 
     # --- conversions, one per attribute kind ------------------------------------------------
 
@@ -192,8 +224,10 @@ class Validator:
         high_bad = attr.high is not None and number > attr.high + 1e-9 * abs(attr.high)
         if math.isfinite(number) and not (low_bad or high_bad):
             return True
+        offered = _offered_value(attr, number)
         self.error("out-of-range", f"`{name}` = {attr.format(number)} is outside "
-                   f"{attr.bounds()}", span, help=_range_help(attr, number), label="out of range")
+                   f"{attr.bounds()}", span, help=_range_help(attr, offered),
+                   label="out of range", suggestion=replace_with(offered, span))
         return False
 
     def _as_fraction(self, name: str, attr: schema.Attr, value: Value) -> float | None:
@@ -225,9 +259,11 @@ class Validator:
             self._expect(name, attr, value, "one of " + _options(attr.keywords))
             return None
         if value.name not in attr.keywords:
+            match = closest(value.name, attr.keywords)
             self.error("unknown-keyword", f"`{name}` does not accept `{value.name}`", value.span,
-                       help=did_you_mean(value.name, attr.keywords)
-                       or f"write one of {_options(attr.keywords)}", label="not an option")
+                       help=f"did you mean `{match}`?" if match
+                       else f"write one of {_options(attr.keywords)}", label="not an option",
+                       suggestion=replace_with(match, value.span))
             return None
         return value.name
 
@@ -239,7 +275,33 @@ class Validator:
     def _as_reference(self, name: str, attr: schema.Attr, value: Value) -> str | None:
         if isinstance(value, Text):
             return value.value
+        if isinstance(value, Word):
+            self._unquoted(name, attr, value.name, value.span, kind_of(value))
+            return None
         self._expect(name, attr, value, f"the label of a `{attr.refers_to}` as a string")
+        return None
+
+    def _unquoted(self, name: str, attr: schema.Attr, written: str, span: Span,
+                  got: str) -> None:
+        """A label written without its quotes. The quoted label is suggested when it (or a
+        close spelling of it) names a block of the right kind; otherwise quoting would
+        only trade this error for an unknown reference."""
+        labels = self.labels.get(attr.refers_to, ())
+        match = written if written in labels else closest(written, labels)
+        quoted = f'"{match}"' if match else None
+        self.error("wrong-type", f"`{name}` expects the label of a `{attr.refers_to}` as a "
+                   f"string, got `{written}`", span,
+                   help=f"write `{quoted}`" if quoted else f'labels are strings, as `"{written}"`'
+                   f"; no `{attr.refers_to}` is labelled so", label=got,
+                   suggestion=replace_with(quoted, span))
+
+    def _as_references(self, name: str, attr: schema.Attr,
+                       value: Value) -> tuple[tuple[str, Span], ...] | None:
+        """A list of labels, each with its span (for unknown-reference diagnostics)."""
+        if isinstance(value, Sequence) and not value.is_tuple and all(
+                isinstance(item, Text) for item in value.items):
+            return tuple((item.value, item.span) for item in value.items)
+        self._expect(name, attr, value, f"a list of `{attr.refers_to}` labels as strings")
         return None
 
     def _as_timestamp(self, name: str, attr: schema.Attr, value: Value) -> np.datetime64 | None:
@@ -293,22 +355,36 @@ class Validator:
         return latitude, longitude, rest[0] if rest else 0.0
 
 
+def _hyphenated_words(node: ast.Expr) -> list[str] | None:
+    """The words of `a-b-c` written as a value (parsed as `(a - b) - c`), or None."""
+    if not (isinstance(node, ast.Binary) and node.op == "-"):
+        return None
+    left = [node.left.name] if isinstance(node.left, ast.Keyword) else _hyphenated_words(node.left)
+    if left is None or not isinstance(node.right, ast.Keyword):
+        return None
+    return [*left, node.right.name]
+
+
 def _options(keywords: tuple[str, ...]) -> str:
     return ", ".join(f"`{k}`" for k in keywords)
 
 
-def _range_help(attr: schema.Attr, number: float) -> str:
-    """Why the range is what it is, and an accepted value to write: the bound the value
-    crossed (rounded inwards) when that bound is itself accepted, else the example."""
-    if attr.kind == "count":  # a count at its bound is a typo too: offer the example
-        suggestion = attr.example
-    elif attr.high is not None and number > attr.high:
-        suggestion = attr.readable(attr.high, rounding=-1)
-    elif attr.low is not None and number <= attr.low and not attr.low_open:
-        suggestion = attr.readable(attr.low, rounding=+1)
-    else:
-        suggestion = attr.example
+def _offered_value(attr: schema.Attr, number: float) -> str:
+    """An accepted value to write instead of `number`: the bound it crossed (rounded
+    inwards) when that bound is itself accepted, else the example. A count at its bound
+    is as much a typo as beyond it, so a count gets the example."""
+    if attr.kind == "count":
+        return attr.example
+    if attr.high is not None and number > attr.high:
+        return attr.readable(attr.high, rounding=-1)
+    if attr.low is not None and number <= attr.low and not attr.low_open:
+        return attr.readable(attr.low, rounding=+1)
+    return attr.example
+
+
+def _range_help(attr: schema.Attr, offered: str) -> str:
+    """Why the range is what it is, and the value offered."""
     reason = f"{attr.why}; " if attr.why else ""
     if attr.kind == "fraction":
-        return f"{reason}write a percentage such as `{suggestion}` or a fraction such as `0.3`"
-    return f"{reason}for example `{suggestion}`"
+        return f"{reason}write a percentage such as `{offered}` or a fraction such as `0.3`"
+    return f"{reason}for example `{offered}`"

@@ -1,10 +1,16 @@
-"""`gmat`: a GMAT mission script that flies every satellite from its mean elements.
+"""`gmat`: a GMAT mission script that flies every satellite from SGP4's state at epoch.
 
-One `Spacecraft` per satellite with its Keplerian elements at epoch (UTC
-Gregorian, EarthMJ2000Eq; a circle, so ECC = 0, AOP = 0 and the true anomaly
-equals the mean anomaly), a force model with the JGM-2 field to degree and order
-4, a RungeKutta89 propagator, and a mission sequence that propagates all of
-them together over the schedule horizon.
+One `Spacecraft` per satellite whose Cartesian state (UTC Gregorian epoch,
+EarthMJ2000Eq, km and km/s to the millimetre and the micrometre per second) is
+SGP4's osculating state at the epoch from the element sets the TLE and OMM
+targets write, rotated TEME → J2000 (`orbc.targets.trajectories`). SGP4's mean
+elements are not GMAT's osculating Keplerian elements: read as such they put a
+satellite tens of kilometres off. A force model with JGM-3 to degree and order
+`GRAVITY_DEGREE`, the Sun and the Moon as point masses, no drag (the element sets
+have B* = 0 and the spec no ballistic coefficient) and no solar pressure; a
+RungeKutta89 propagator; one `EphemerisFile` per spacecraft in CCSDS OEM every
+`EPHEMERIS_STEP_S` (GMAT's EphemerisFile takes a single spacecraft); and a
+mission sequence that propagates all of them together over the schedule horizon.
 
 Spacecraft identifiers are the satellite names made GMAT identifiers: the shell
 label goes through `orbc.targets.identifiers` (only [A-Za-z0-9_], distinct per
@@ -24,14 +30,19 @@ from collections.abc import Iterator
 import jinja2
 import numpy as np
 
-from orbc.compiler.columns import satellite_names
+from orbc.compiler.columns import expand, satellite_names
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
 from orbc.targets.elements import ShellElements, shell_elements
 from orbc.targets.identifiers import identifiers
+from orbc.targets.trajectories import gcrs_states_at_epoch
 
 MAX_SATELLITES = 1_000
+GRAVITY_DEGREE = 8  # JGM-3 8×8: the zonals to J8 and the leading tesserals
+EPHEMERIS_STEP_S = 60
+POSITION_DECIMALS = 6  # km → mm
+VELOCITY_DECIMALS = 9  # km/s → µm/s
 FORCE_MODEL = "OrbcForceModel"  # satellite identifiers end in _PPP_SSS, so never these
 PROPAGATOR = "OrbcPropagator"
 NAMES_PER_LINE = 6  # in the Propagate command, continued with `...`
@@ -58,15 +69,25 @@ def spacecraft_identifiers(elements: ShellElements, shell_id: str) -> np.ndarray
 
 
 def _spacecraft(model: Model, shell_ids: dict[str, str]) -> Iterator[dict]:
+    """Name and Cartesian state (text, km and km/s) of every spacecraft, shell by shell."""
     for elements in shell_elements(model):
         names = spacecraft_identifiers(elements, shell_ids[elements.shell.name])
-        # The same rounding as the flight table (`orbc.targets.flight`).
-        sma = f"{round(elements.semi_major_axis_m / 1e3, 6):.6f}"
-        inc = f"{round(elements.inclination_deg, 9):.9f}"
-        raan = np.char.mod("%.9f", np.round(elements.raan_deg, 9))
-        ta = np.char.mod("%.9f", np.round(elements.mean_anomaly_deg, 9))
+        positions_m, velocities_m_s = gcrs_states_at_epoch(model, expand(elements.shell))
+        position = np.char.mod(f"%.{POSITION_DECIMALS}f",
+                               np.round(positions_m / 1e3, POSITION_DECIMALS) + 0.0)
+        velocity = np.char.mod(f"%.{VELOCITY_DECIMALS}f",
+                               np.round(velocities_m_s / 1e3, VELOCITY_DECIMALS) + 0.0)
         for k in range(len(names)):
-            yield {"name": names[k], "sma": sma, "inc": inc, "raan": raan[k], "ta": ta[k]}
+            yield {"name": names[k], "x": position[k, 0], "y": position[k, 1],
+                   "z": position[k, 2], "vx": velocity[k, 0], "vy": velocity[k, 1],
+                   "vz": velocity[k, 2]}
+
+
+def _ephemerides(model: Model, shell_ids: dict[str, str]) -> Iterator[dict]:
+    for elements in shell_elements(model):
+        for name in spacecraft_identifiers(elements, shell_ids[elements.shell.name]):
+            # Spacecraft names end in `_PPP_SSS` (digits), so these never collide with one.
+            yield {"name": name, "ephemeris": f"{name}_Ephemeris"}
 
 
 def _propagate(model: Model, shell_ids: dict[str, str]) -> Iterator[str]:
@@ -86,7 +107,8 @@ def _propagate(model: Model, shell_ids: dict[str, str]) -> Iterator[str]:
 
 class Gmat:
     name = "gmat"
-    description = "GMAT mission script: every satellite, JGM-2 4x4, RungeKutta89 over the horizon"
+    description = ("GMAT mission script: SGP4's state at epoch in EarthMJ2000Eq, JGM-3 8x8 + Sun "
+                   "and Moon, RungeKutta89 over the horizon, a CCSDS OEM per spacecraft")
 
     def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         if model.satellites <= MAX_SATELLITES:
@@ -109,7 +131,9 @@ class Gmat:
             constellation=identifiers([model.constellation.name])[model.constellation.name],
             count=model.satellites, epoch=gmat_epoch(model.constellation.epoch),
             spacecraft=_spacecraft(model, shell_ids), force_model=FORCE_MODEL,
-            propagator=PROPAGATOR, propagate=_propagate(model, shell_ids))
+            degree=GRAVITY_DEGREE, propagator=PROPAGATOR,
+            ephemerides=_ephemerides(model, shell_ids), ephemeris_step=EPHEMERIS_STEP_S,
+            propagate=_propagate(model, shell_ids))
         buffer, size = [], 0
         for piece in stream:
             buffer.append(piece)

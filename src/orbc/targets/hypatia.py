@@ -1,9 +1,12 @@
-"""`hypatia`: the input folder of Hypatia's satgenpy (Kassing et al., IMC 2020), one per shell.
+"""`hypatia`: the input of Hypatia's satgenpy (Kassing et al., IMC 2020), a folder per shell.
 
-satgenpy's readers (`satgen.tles.read_tles`, `satgen.isls.read_isls`,
-`satgen.ground_stations.read_ground_stations_basic`) take one shell of equal
-orbits, so each shell gets its own folder `hypatia/<shell>/` (the shell label
-made an identifier by `orbc.targets.identifiers`), even when there is only one:
+`hypatia/` plays the part of satgenpy's `gen_data/` directory and each shell is
+one satellite network in it, `hypatia/<shell>/` (the label made an identifier by
+`orbc.targets.identifiers`), so `satgen.help_dynamic_state("hypatia", threads,
+"<shell>", …)` runs on it unchanged. A folder holds one shell because
+satgenpy's (and ns-3-sat-sim's) `tles.txt` header is one shell's
+`<orbits> <per orbit>`, one `max_isl_length_m` bounds all its ISLs, and an ISL
+is permanent (satgenpy stops when one grows longer), which relay links are not.
 
 - `tles.txt`: `<planes> <per plane>`, then a name line `<shell> <id>` and the
   two TLE lines per satellite; ids 0 … T−1 in plane-major order, as satgenpy
@@ -14,14 +17,21 @@ made an identifier by `orbc.targets.identifiers`), even when there is only one:
   scripts use the same value (`ECCENTRICITY = 0.0000001`). That moves the
   radius by 1e-7·a, under a metre.
 - `isls.txt`: `a b` per grid link, a < b, sorted.
-- `ground_stations.txt`: `gid,name,latitude,longitude,elevation` (degrees,
-  metres), stations sorted by name, names made identifiers (no commas).
-- `description.txt`: `max_gsl_length_m` (the slant range at the lowest station
+- `ground_stations.txt`: satgenpy's extended format
+  `gid,name,latitude,longitude,elevation,x,y,z` (degrees, metres; x y z the
+  WGS-84 Earth-fixed position, which ns-3-sat-sim places the station at),
+  stations sorted by name, names made identifiers (no commas).
+- `gsl_interfaces_info.txt`: `<node id>,1,1.0` for the satellites, then the
+  stations (node id T + gid): one ground-link interface per node with the full
+  rate (ns-3-sat-sim scales its `gsl_data_rate_megabit_per_s` by that 1.0), as
+  Hypatia's own scripts write it for its "free one" routing algorithms.
+- `description.txt`: `max_gsl_length_m` (the longest slant range at a station's
   elevation mask) and `max_isl_length_m` (the shorter of the policy's
   `max_range` and the grazing line of sight; satgenpy stops on a longer link).
 
 A folder holds one shell, so relay links between shells cannot be written
-(`hypatia-relay-links`, a warning). satgenpy reads the TLE epoch year as 20YY,
+(`hypatia-relay-links`, a warning). satgenpy gives every satellite a ground link,
+so a shell without a radio gets `hypatia-no-radio` (a warning). satgenpy reads the TLE epoch year as 20YY,
 so the epoch must lie in 2000–2056 (`hypatia-epoch-out-of-range`).
 """
 
@@ -34,10 +44,11 @@ import attrs
 import numpy as np
 
 from orbc.compiler.model import Model, Shell
+from orbc.constants import EARTH_RADIUS_M
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
 from orbc.physics.geometry import max_grazing_range_m
-from orbc.physics.links import slant_range_m
+from orbc.physics.visibility import station_ecef_m
 from orbc.targets import text, tle
 from orbc.targets.elements import ShellElements, shell_elements
 from orbc.targets.identifiers import identifiers
@@ -71,16 +82,28 @@ def max_isl_length_m(model: Model, shell: Shell) -> float:
 
 
 def max_gsl_length_m(model: Model, shell: Shell) -> float:
-    """The longest ground–satellite link: the slant range at the lowest elevation mask (the
-    horizon if there are no stations)."""
-    ranges = [float(slant_range_m(shell.altitude_m - s.altitude_m, s.min_elevation_rad))
-              for s in model.ground_stations.values()]
-    return max(ranges) if ranges else float(slant_range_m(shell.altitude_m, 0.0))
+    """The longest ground–satellite link, metres: the longest over the stations of the slant
+    range at the station's elevation mask, d = √(r² − ρ²cos²ε) − ρ·sin ε for the orbit radius
+    r = R⊕ + altitude and the station's geocentric radius ρ (WGS-84; a station at 47° latitude
+    sits 11 km below the equatorial radius, which lengthens d by ~20 km at a 25° mask). The
+    horizon of a station on the equator if there are no stations."""
+    radius = EARTH_RADIUS_M + shell.altitude_m
+    if not model.ground_stations:
+        return math.sqrt(radius**2 - EARTH_RADIUS_M**2)
+    stations = list(model.ground_stations.values())
+    station_radius = np.linalg.norm(station_ecef_m(
+        [s.latitude_rad for s in stations], [s.longitude_rad for s in stations],
+        [s.altitude_m for s in stations]), axis=-1)
+    mask = np.array([s.min_elevation_rad for s in stations])
+    slant = (np.sqrt(radius**2 - (station_radius * np.cos(mask)) ** 2)
+             - station_radius * np.sin(mask))
+    return float(slant.max())
 
 
 class Hypatia:
     name = "hypatia"
-    description = "Hypatia (satgenpy) input folders, one per shell: TLEs, ISLs, ground stations"
+    description = ("Hypatia (satgenpy) input folders, one per shell: TLEs, ISLs, ground stations, "
+                   "GSL interfaces, description")
 
     def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         found = []
@@ -107,6 +130,14 @@ class Hypatia:
                     "folder holds one shell: those links are not written",
                     shell.spans.get("isl"), severity="warning",
                     help="the relay links at epoch are in the `isl-csv` target"))
+            if model.ground_stations and not model.hardware[shell.hardware].radios:
+                found.append(Diagnostic(
+                    "hypatia-no-radio",
+                    f'shell "{shell.name}" carries no radio, but satgenpy links every satellite '
+                    "in range to the ground stations: routes in its Hypatia folder use ground "
+                    "links it cannot have", shell.spans.get("hardware"), severity="warning",
+                    help=f'give hardware "{shell.hardware}" a `radio`, or leave the ground '
+                         "links of this shell's folder out of Hypatia's results"))
         return found
 
     def emit(self, model: Model, engine: Engine = LOCAL):
@@ -121,6 +152,8 @@ class Hypatia:
             yield f"{folder}/tles.txt", _tles(elements, names[shell.name], epoch)
             yield f"{folder}/isls.txt", _isls(model, shell)
             yield f"{folder}/ground_stations.txt", [stations]
+            yield f"{folder}/gsl_interfaces_info.txt", _gsl_interfaces(
+                shell.satellites + len(model.ground_stations))
             yield f"{folder}/description.txt", [
                 (f"max_gsl_length_m={max_gsl_length_m(model, shell):.10f}\n"
                  f"max_isl_length_m={max_isl_length_m(model, shell):.10f}\n").encode()]
@@ -155,10 +188,22 @@ def _isls(model: Model, shell: Shell) -> Iterator[bytes]:
                                      len(a)))
 
 
+def _gsl_interfaces(nodes: int) -> Iterator[bytes]:
+    """`gsl_interfaces_info.txt`: `<node id>,1,1.0` for nodes 0 … nodes − 1."""
+    width = len(str(max(0, nodes - 1)))
+    for part in text.batches(nodes, _BATCH):
+        ids = np.arange(part.start, part.stop, dtype=np.int64)
+        yield text.compact(text.rows([text.digits(ids, width, text.NUL),
+                                      text.constant(",1,1.0\n")], len(ids)))
+
+
 def _ground_stations(model: Model) -> bytes:
-    """`ground_stations.txt` in satgenpy's basic format (a handful of rows)."""
+    """`ground_stations.txt` in satgenpy's extended format (a handful of rows)."""
     names = identifiers(model.ground_stations)
-    lines = [f"{gid},{names[s.name]},{math.degrees(s.latitude_rad):.8f},"
-             f"{math.degrees(s.longitude_rad):.8f},{s.altitude_m:.3f}\n"
-             for gid, s in enumerate(model.ground_stations.values())]
+    lines = []
+    for gid, s in enumerate(model.ground_stations.values()):
+        x, y, z = station_ecef_m(s.latitude_rad, s.longitude_rad, s.altitude_m)
+        lines.append(f"{gid},{names[s.name]},{math.degrees(s.latitude_rad):.8f},"
+                     f"{math.degrees(s.longitude_rad):.8f},{s.altitude_m:.3f},"
+                     f"{x:.3f},{y:.3f},{z:.3f}\n")
     return "".join(lines).encode()

@@ -7,6 +7,7 @@ C/N − the radio's `required_esn0` (DVB-S2 QPSK 1/2 at QEF, 1.0 dB, by default)
 from __future__ import annotations
 
 from orbc.compiler.checks.context import THIN_DOWNLINK_DB, CheckContext
+from orbc.diagnostics import at_least, format_number, replace_with
 from orbc.physics.links import (
     carrier_to_noise_db,
     carrier_to_noise_density_db_hz,
@@ -43,12 +44,18 @@ def check_downlinks(context: CheckContext) -> None:
                          for s, (m, r, d) in per_station.items()},
         }
         for station_name, (margin, radio, distance) in per_station.items():
-            message = (f'shell "{name}": downlink "{radio.name}" to "{station_name}" has '
+            message = (f'downlink "{radio.name}" to "{station_name}" has '
                        f"{margin:.1f} dB margin at {distance / 1e3:,.0f} km (minimum elevation)")
+            span = radio.spans.get("power")
             if margin < 0:
-                context.report("downlink-margin", message, radio.spans.get("power"),
-                               f"raise the power ×{10 ** (-margin / 10):.3g}, the antenna gain, "
-                               "or the station's G/T; or narrow the bandwidth")
+                # C/N, and so the margin in linear terms, is proportional to the power.
+                factor = 10 ** (-margin / 10)
+                power = f"{format_number(at_least(radio.power_w * factor))} W"
+                context.report("downlink-margin", name, message, span,
+                               f"raise the power ×{factor:.3g} (to {power}), the antenna gain, "
+                               "or the station's G/T; or narrow the bandwidth",
+                               demand=radio.power_w * factor, suggestion=replace_with(power, span))
             elif margin < THIN_DOWNLINK_DB:
-                context.report("downlink-margin-thin", message, radio.spans.get("power"),
-                               "rain fade at Ka band can take several dB", severity="warning")
+                context.report("downlink-margin-thin", name, message, span,
+                               "rain fade at Ka band can take several dB", severity="warning",
+                               demand=-margin)

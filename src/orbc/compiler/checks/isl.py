@@ -14,6 +14,7 @@ from orbc.compiler.checks.context import THIN_LINK_DB, CheckContext
 from orbc.compiler.columns import expand
 from orbc.compiler.model import LaserTerminal, LinkPolicy, Shell
 from orbc.compiler.topology import LinkSet, grid_links
+from orbc.diagnostics import at_least, format_number, replace_with
 from orbc.physics.geometry import max_grazing_range_m
 from orbc.physics.links import (
     beam_divergence_rad,
@@ -69,10 +70,9 @@ def check_grid_links(context: CheckContext) -> None:
         links = grid_links(shell, expand(shell), policy)
         terminal = model.hardware[shell.hardware].laser_terminal
         if terminal is None:
-            context.report("no-laser-terminal", f'shell "{name}" uses link policy '
-                           f'"{policy.name}" but hardware "{shell.hardware}" has no '
-                           "laser_terminal", shell.spans.get("isl"),
-                           "add a `laser_terminal { … }` to the hardware")
+            context.report("no-laser-terminal", name, f'link policy "{policy.name}" needs a '
+                           f'laser_terminal but hardware "{shell.hardware}" has none',
+                           shell.spans.get("isl"), "add a `laser_terminal { … }` to the hardware")
             continue
         _judge(context, shell, policy, terminal, links)
 
@@ -101,29 +101,39 @@ def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
         more = "satellites per plane" if kind == "intra" else "planes"
         if longest > grazing:
             count = int(np.count_nonzero(kind_ranges > grazing))
-            context.report("isl-occluded",
-                           f'shell "{name}": {count:,} {kind}-plane links reach '
+            context.report("isl-occluded", name,
+                           f"{count:,} {kind}-plane links reach "
                            f"{longest / 1e3:,.0f} km, beyond the {grazing / 1e3:,.0f} km at which "
                            f"the line of sight dips below {policy.min_grazing_altitude_m / 1e3:g} km",
-                           where, f"use more {more} so neighbours are closer, or fly higher")
+                           where, f"use more {more} so neighbours are closer, or fly higher",
+                           demand=longest / grazing)
         elif policy.max_range_m is not None and longest > policy.max_range_m:
-            context.report("isl-beyond-max-range",
-                           f'shell "{name}": {kind}-plane links reach {longest / 1e3:,.0f} km, '
+            reach = f"{format_number(at_least(longest / 1e3))} km"
+            span = policy.spans.get("max_range")
+            context.report("isl-beyond-max-range", name,
+                           f"{kind}-plane links reach {longest / 1e3:,.0f} km, "
                            f'beyond link policy "{policy.name}" max_range '
-                           f"{policy.max_range_m / 1e3:,.0f} km", policy.spans.get("max_range"),
-                           f"raise max_range to {longest / 1e3:,.0f} km or use more {more}")
+                           f"{policy.max_range_m / 1e3:,.0f} km", span,
+                           f"raise max_range to {reach} or use more {more}", demand=longest,
+                           suggestion=replace_with(reach, span))
     if not len(margins):
         return
     worst = float(margins.min())
-    message = (f'shell "{name}": the weakest laser link closes with {worst:.1f} dB at '
+    message = (f"the weakest laser link closes with {worst:.1f} dB at "
                f"{float(all_ranges[np.argmin(margins)]) / 1e3:,.0f} km; "
                f'policy "{policy.name}" asks for {policy.min_margin_db:g} dB')
     short = policy.min_margin_db - worst
+    span = terminal.spans.get("power")
     if short > 0:
-        context.report("isl-margin", message, terminal.spans.get("power"),
-                       f"raise the laser power ×{power_ratio(short):.3g} (to "
-                       f"{terminal.power_w * power_ratio(short):.3g} W), or the aperture, or "
-                       "lower min_margin")
+        # The received power, and so the margin in linear terms, is proportional to the
+        # transmitted power.
+        factor = power_ratio(short)
+        power = f"{format_number(at_least(terminal.power_w * factor))} W"
+        context.report("isl-margin", name, message, span,
+                       f"raise the laser power ×{factor:.3g} (to {power}), or the aperture, or "
+                       "lower min_margin", demand=terminal.power_w * factor,
+                       suggestion=replace_with(power, span))
     elif short > -THIN_LINK_DB:
-        context.report("isl-margin-thin", message, terminal.spans.get("power"),
-                       "less than 1 dB to spare above min_margin", severity="warning")
+        context.report("isl-margin-thin", name, message, span,
+                       "less than 1 dB to spare above min_margin", severity="warning",
+                       demand=short)

@@ -8,8 +8,11 @@ Regulation is peak-power tracking (SMAD path efficiencies 0.60 / 0.80).
 
 from __future__ import annotations
 
+import math
+
 from orbc.compiler.checks.context import THIN_POWER_FRACTION, CheckContext
 from orbc.compiler.model import Hardware
+from orbc.diagnostics import at_least, format_number, replace_with
 from orbc.physics.power import (
     array_bol_power_w,
     array_eol_power_w,
@@ -67,22 +70,26 @@ def _judge_array(context, shell: str, hardware: Hardware, eol: float, required: 
         return
     array = hardware.solar_array
     if array is None:
-        context.report("no-solar-array", f'hardware "{hardware.name}" draws {required / 1e3:.1f} '
-                       "kW but has no solar_array", hardware.spans.get(""),
-                       "add a `solar_array { area = …  efficiency = … }`")
+        context.report("no-solar-array", shell, f'hardware "{hardware.name}" draws '
+                       f"{required / 1e3:.1f} kW but has no solar_array", hardware.spans.get(""),
+                       "add a `solar_array { area = …  efficiency = … }`", demand=required)
         return
-    needed_area = array.area_m2 * required / eol
-    message = (f'shell "{shell}": end-of-life array power {eol / 1e3:.1f} kW '
+    message = (f"end-of-life array power {eol / 1e3:.1f} kW "
                f"{'is below' if eol < required else 'barely covers'} the {required / 1e3:.1f} kW "
                f"that the loads and battery recharge need through a {eclipse / 60:.1f} min eclipse")
     if eol < required:
-        context.report("power-deficit", message, array.spans.get("area"),
-                       f"raise the array area to at least {needed_area:.0f} m^2, mark loads "
-                       "`shed_in_eclipse = true`, or lower the loads")
+        # The array's power is proportional to its area.
+        needed = array.area_m2 * required / eol if eol > 0 else math.inf
+        area = f"{format_number(at_least(needed))} m^2" if math.isfinite(needed) else None
+        span = array.spans.get("area")
+        context.report("power-deficit", shell, message, span,
+                       f"raise the array area{f' to at least {area}' if area else ''}, mark "
+                       "loads `shed_in_eclipse = true`, or lower the loads",
+                       demand=needed, suggestion=replace_with(area, span))
     elif eol - required < THIN_POWER_FRACTION * required:
-        context.report("power-margin-thin", message, array.spans.get("area"),
+        context.report("power-margin-thin", shell, message, array.spans.get("area"),
                        f"margin {(eol - required) / 1e3:.2f} kW; degradation or a hotter "
-                       "array will eat it", severity="warning")
+                       "array will eat it", severity="warning", demand=required / eol)
 
 
 def _judge_battery(context, shell: str, hardware: Hardware, dod: float, eclipse_load: float,
@@ -92,18 +99,20 @@ def _judge_battery(context, shell: str, hardware: Hardware, dod: float, eclipse_
     battery = hardware.battery
     energy_kwh = eclipse_load * eclipse / 3.6e6
     if battery is None:
-        context.report("no-battery", f'shell "{shell}": {eclipse_load / 1e3:.1f} kW must run '
+        context.report("no-battery", shell, f"{eclipse_load / 1e3:.1f} kW must run "
                        f"through a {eclipse / 60:.1f} min eclipse ({energy_kwh:.2f} kWh) but "
                        f'hardware "{hardware.name}" has no battery', hardware.spans.get(""),
                        "add a `battery { capacity = …  depth_of_discharge = … }` or shed the "
-                       "loads in eclipse")
+                       "loads in eclipse", demand=energy_kwh)
         return
     if dod > battery.depth_of_discharge:
         needed = required_battery_capacity_j(eclipse_load, eclipse, battery.depth_of_discharge,
                                              battery.efficiency) / 3.6e6
-        context.report("battery-depth-exceeded",
-                       f'shell "{shell}": the worst eclipse ({eclipse / 60:.1f} min at '
+        capacity = f"{format_number(at_least(needed))} kWh"
+        span = battery.spans.get("capacity")
+        context.report("battery-depth-exceeded", shell,
+                       f"the worst eclipse ({eclipse / 60:.1f} min at "
                        f"{eclipse_load / 1e3:.1f} kW) discharges the battery to {dod:.0%} depth, "
-                       f"beyond its {battery.depth_of_discharge:.0%} limit",
-                       battery.spans.get("capacity"),
-                       f"raise the capacity to at least {needed:.1f} kWh, or shed loads in eclipse")
+                       f"beyond its {battery.depth_of_discharge:.0%} limit", span,
+                       f"raise the capacity to at least {capacity}, or shed loads in eclipse",
+                       demand=needed, suggestion=replace_with(capacity, span))

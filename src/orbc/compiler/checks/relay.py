@@ -23,6 +23,7 @@ from orbc.compiler.checks.context import CheckContext
 from orbc.compiler.checks.isl import optical_margin_db, range_for_margin_m
 from orbc.compiler.columns import ShellColumns, expand
 from orbc.compiler.model import LinkPolicy, Model, Shell
+from orbc.diagnostics import at_most, format_number, replace_with
 from orbc.physics.geometry import (
     circular_positions_eci,
     max_grazing_range_m,
@@ -62,7 +63,7 @@ def check_relays(context: CheckContext) -> None:
         relay = model.shells[policy.relay]
         limit, margin_at_limit = relay_range_limit_m(model, shell, policy)
         if margin_at_limit is None:
-            context.report("no-laser-terminal", f'relay links from shell "{name}" to "{relay.name}" '
+            context.report("no-laser-terminal", name, f'relay links to "{relay.name}" '
                            "need a laser_terminal on both hardware", shell.spans.get("isl"),
                            "add a `laser_terminal { … }` to the hardware")
             continue
@@ -75,13 +76,16 @@ def check_relays(context: CheckContext) -> None:
             "sampled_satellites": int(per_satellite.size),
         }
         if worst < policy.min_availability:
-            context.report("relay-availability",
-                           f'shell "{name}": a satellite has a relay in "{relay.name}" within '
+            # Percent at the precision printed, rounded down: a requirement it meets.
+            floor = f"{format_number(at_most(worst * 100))} %"
+            span = policy.spans.get("min_availability")
+            context.report("relay-availability", name,
+                           f'a satellite has a relay in "{relay.name}" within '
                            f"{limit / 1e3:,.0f} km only {worst:.0%} of the time (mean {mean:.0%}); "
-                           f'policy "{policy.name}" asks for {policy.min_availability:.0%}',
-                           policy.spans.get("min_availability"),
+                           f'policy "{policy.name}" asks for {policy.min_availability:.0%}', span,
                            "raise max_range or the laser power, add relay satellites, or lower "
-                           "min_availability")
+                           f"min_availability to {floor}", demand=-worst,
+                           suggestion=replace_with(floor, span))
 
 
 def _availability(shell: Shell, relay: Shell, limit_m: float, constellation) -> np.ndarray:

@@ -9,9 +9,12 @@ the edge-on view factor at the shell's altitude; one face is square to the sun
 
 from __future__ import annotations
 
+import math
+
 from orbc.compiler.checks.context import THIN_THERMAL_FRACTION, CheckContext
 from orbc.compiler.checks.power import loads_w
 from orbc.constants import EARTH_RADIUS_M
+from orbc.diagnostics import at_least, format_number, replace_with
 from orbc.physics.thermal import earth_view_factor_edge_on, radiator_net_rejection_w_m2
 
 SUNLIT_FACES = 1.0  # one face square to the sun: the hot case
@@ -38,21 +41,29 @@ def check_thermal(context: CheckContext) -> None:
         if dissipation <= 0:
             continue
         if radiator is None:
-            context.report("no-radiator", f'hardware "{hardware.name}" dissipates '
+            context.report("no-radiator", name, f'hardware "{hardware.name}" dissipates '
                            f"{dissipation / 1e3:.1f} kW but has no radiator",
                            hardware.spans.get(""), "add a `radiator { area = …  emissivity = … "
-                                                   " temperature = … }`")
+                                                   " temperature = … }`", demand=dissipation)
             continue
-        message = (f'shell "{name}": radiators reject {rejection / 1e3:.1f} kW at '
+        message = (f"radiators reject {rejection / 1e3:.1f} kW at "
                    f"{radiator.temperature_k:g} K in the hot case; the satellite dissipates "
                    f"{dissipation / 1e3:.1f} kW")
-        if rejection <= 0:
-            needed = "a higher temperature or a lower absorptivity; the panel absorbs more than it emits"
-        else:
-            needed = f"at least {radiator.area_m2 * dissipation / rejection:.0f} m^2 of radiator"
+        span = radiator.spans.get("area")
         if rejection < dissipation:
-            context.report("thermal-deficit", message, radiator.spans.get("area"),
-                           f"needs {needed}, or a higher radiator temperature")
+            area = None
+            if rejection <= 0:
+                needed = math.inf
+                hint = ("needs a higher temperature or a lower absorptivity; the panel absorbs "
+                        "more than it emits")
+            else:
+                # The rejected power is proportional to the radiator's area.
+                needed = radiator.area_m2 * dissipation / rejection
+                area = f"{format_number(at_least(needed))} m^2"
+                hint = f"needs at least {area} of radiator, or a higher radiator temperature"
+            context.report("thermal-deficit", name, message, span, hint, demand=needed,
+                           suggestion=replace_with(area, span))
         elif rejection - dissipation < THIN_THERMAL_FRACTION * dissipation:
-            context.report("thermal-margin-thin", message, radiator.spans.get("area"),
-                           f"margin {(rejection - dissipation) / 1e3:.2f} kW", severity="warning")
+            context.report("thermal-margin-thin", name, message, span,
+                           f"margin {(rejection - dissipation) / 1e3:.2f} kW", severity="warning",
+                           demand=dissipation / rejection)
