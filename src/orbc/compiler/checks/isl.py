@@ -106,7 +106,7 @@ def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
                            f"{longest / 1e3:,.0f} km, beyond the {grazing / 1e3:,.0f} km at which "
                            f"the line of sight dips below {policy.min_grazing_altitude_m / 1e3:g} km",
                            where, f"use more {more} so neighbours are closer, or fly higher",
-                           demand=longest / grazing)
+                           demand=longest / grazing if grazing > 0 else np.inf)
         elif policy.max_range_m is not None and longest > policy.max_range_m:
             reach = f"{format_number(at_least(longest / 1e3))} km"
             span = policy.spans.get("max_range")
