@@ -89,7 +89,7 @@ def test_warnings_pass_unless_strict(orbc, check_json, tmp_path):
     assert code == 1 and "warning[unused-block]" in out
 
 
-@pytest.mark.parametrize("form", ["human", "concise", "json"])
+@pytest.mark.parametrize("form", ["human", "concise"])
 def test_missing_file_exits_2(orbc, tmp_path, form):
     code, out, err = orbc("check", tmp_path / "nope.orb", "--format", form)
     assert code == 2
@@ -97,10 +97,46 @@ def test_missing_file_exits_2(orbc, tmp_path, form):
     assert "nope.orb" in err and "No such file" in err and "Traceback" not in err
 
 
-def test_directory_exits_2(orbc, tmp_path):
-    code, out, err = orbc("check", tmp_path, "--format", "json")
-    assert (code, out) == (2, "")
-    assert "is a directory" in err
+def usage_error(out: str) -> dict:
+    """The JSON document of a usage error: ok false, the error, and it as a diagnostic."""
+    document = json.loads(out)
+    assert document["ok"] is False
+    error = document["error"]
+    assert document["diagnostics"][-1]["code"] == error["code"]
+    assert document["diagnostics"][-1]["category"] == "usage"
+    return error
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_usage_and_io_errors_are_json_with_format_json(orbc, capsys, tmp_path, command,
+                                                       conformance):
+    """With `--format json`, a tool reading stdout gets a document for exit 2 as well."""
+    output = ["-o", tmp_path / "out"] if command == "build" else []
+    code, out, err = orbc(command, tmp_path / "nope.orb", *output, "--format", "json")
+    assert code == 2 and "No such file" in err
+    error = usage_error(out)
+    assert error["code"] == "file-unreadable" and "nope.orb" in error["message"]
+    code, out, _ = orbc(command, tmp_path, *output, "--format=json")
+    assert code == 2 and "is a directory" in usage_error(out)["message"]
+    with pytest.raises(SystemExit) as exit_:
+        main([command, str(conformance), *map(str, output), "--format", "json", "--bogus"])
+    assert exit_.value.code == 2
+    assert "--bogus" in usage_error(capsys.readouterr().out)["message"]
+
+
+def test_build_io_error_is_json_with_the_specs_diagnostics(orbc, tmp_path):
+    spec = write(tmp_path, WARNING_ONLY)
+    (tmp_path / "file").write_text("not a folder")
+    code, out, err = orbc("build", spec, "-o", tmp_path / "file", "--target", "tle",
+                          "--format", "json")
+    assert code == 2 and "cannot write to" in err
+    error = usage_error(out)
+    assert error["code"] == "output-unwritable"
+    document = json.loads(out)
+    assert [d["code"] for d in document["diagnostics"]] == ["unused-block", "output-unwritable"]
+    code, out, _ = orbc("build", spec, "-o", tmp_path / "out", "--target", "nope",
+                        "--format", "json")
+    assert code == 2 and usage_error(out)["code"] == "unknown-target"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -184,7 +220,8 @@ def test_process_exit_codes(tmp_path, conformance):
     garbage = run_process("check", write(tmp_path, bytes(range(256))), "--format", "json")
     assert garbage.returncode == 1
     missing = run_process("check", tmp_path / "missing.orb", "--format", "json")
-    assert missing.returncode == 2 and missing.stdout == ""
+    assert missing.returncode == 2 and json.loads(missing.stdout)["error"]["code"] == (
+        "file-unreadable")
     for result in (clean, broken, garbage, missing):
         assert "Traceback" not in result.stderr
 
@@ -219,5 +256,5 @@ def test_sigterm_stops_a_build_without_a_partial_artifact(orbc, conformance, tmp
     before = signal.getsignal(signal.SIGTERM)
     code, _, _ = orbc("build", conformance, "-o", tmp_path / "out", "--target", "tle")
     assert code == 143
-    assert [p.name for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
+    assert [p.name for p in (tmp_path / "out").rglob("*") if p.is_file()] == [".orbc.lock"]
     assert signal.getsignal(signal.SIGTERM) is before

@@ -7,46 +7,94 @@ Exit codes: 0 clean (warnings allowed unless --strict), 1 the spec has errors,
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 import attrs
 
 from orbc import __version__
 from orbc.codes import CODES
 from orbc.compiler.pipeline import Compilation, compile_spec
-from orbc.diagnostics import render_concise, render_human, render_json_document
+from orbc.diagnostics import Diagnostic, render_concise, render_human, render_json_document
 from orbc.dsl.loader import SpecUnreadable
-from orbc.engine import Engine, EngineUnavailable, make_engine
+from orbc.engine import Engine, EngineUnavailable, WorkerDied, make_engine
 from orbc.report import render_figures
+
+if TYPE_CHECKING:  # the targets load only for `build`: `check` stays quick to start
+    from orbc.targets.writer import Provenance
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class UsageError(Exception):
-    """A problem with the command line or the file system (exit 2)."""
+    """A problem with the command line or the file system (exit 2), with its usage code and
+    the diagnostics the spec had before it (for the JSON document)."""
+
+    def __init__(self, message: str, code: str = "invalid-arguments",
+                 diagnostics: tuple[Diagnostic, ...] = ()):
+        super().__init__(message)
+        self.code = code
+        self.diagnostics = diagnostics
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="orbc", description="Constellation-as-code compiler.")
+def _usage_document(message: str, code: str, diagnostics: tuple[Diagnostic, ...] = ()) -> str:
+    """The JSON document of a usage or I/O error: ok false, the error, and the error again as
+    a diagnostic after the spec's own, so a tool reading only `diagnostics` sees it too."""
+    error = Diagnostic(code, message)
+    return render_json_document(False, [*diagnostics, error], {},
+                                error={"code": code, "message": message})
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """Whether the command line asks for `--format json`, looked for before it is parsed so
+    that an argument error can be reported in JSON too."""
+    return "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in itertools.pairwise(argv))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that an argument error is also a JSON document on stdout when the
+    command line asks for `--format json`. It still exits with 2."""
+
+    def __init__(self, *args, json_errors: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.json_errors = json_errors
+
+    def error(self, message: str):
+        if self.json_errors:
+            print(_usage_document(message, "invalid-arguments"))
+        super().error(message)
+
+
+def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
+    parser = _Parser(prog="orbc", description="Constellation-as-code compiler.",
+                     json_errors=json_errors)
     parser.add_argument("--version", action="version", version=f"orbc {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="prove a spec physically feasible or say why not")
+    check = commands.add_parser("check", help="prove a spec physically feasible or say why not",
+                                json_errors=json_errors)
     check.add_argument("spec", help="the root .orb file")
     check.add_argument("--format", choices=("human", "concise", "json"), default="human")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
 
-    build = commands.add_parser("build", help="emit artifacts for other tools")
+    build = commands.add_parser("build", help="emit artifacts for other tools",
+                                json_errors=json_errors)
     build.add_argument("spec", help="the root .orb file")
     build.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     build.add_argument("--target", action="append", default=[], metavar="NAME",
                        help="a target to build (repeatable; default: all)")
     build.add_argument("--format", choices=("human", "concise", "json"), default="human")
     build.add_argument("--strict", action="store_true", help="warnings fail the build too")
+    build.add_argument("--no-checks", action="store_true",
+                       help="build even if the physics checks fail (they are still run, "
+                            "reported and recorded in the manifest); other errors still stop "
+                            "the build")
     build.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="where heavy work runs (dask needs `pip install 'orbc[dask]'`)")
     build.add_argument("--scheduler", metavar="ADDRESS",
@@ -72,7 +120,7 @@ def _terminate(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser(_wants_json(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
@@ -80,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     except _Terminated:
         return 143
     except UsageError as error:
+        if getattr(args, "format", None) == "json":
+            print(_usage_document(str(error), error.code, error.diagnostics))
+        print(f"orbc: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except WorkerDied as error:  # the machine failed the build: exit 2, as for I/O
+        if getattr(args, "format", None) == "json":
+            print(_usage_document(str(error), "worker-died"))
         print(f"orbc: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -102,7 +157,7 @@ def _compile(path: str) -> Compilation:
     try:
         return compile_spec(path)
     except SpecUnreadable as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(str(error), "file-unreadable") from None
 
 
 def _print_diagnostics(result: Compilation, form: str, stream) -> None:
@@ -146,11 +201,14 @@ def cmd_build(args) -> int:
 
     unknown = [name for name in args.target if name not in TARGETS]
     if unknown:
-        raise UsageError(f"unknown target(s): {', '.join(unknown)}; `orbc targets` lists them")
+        raise UsageError(f"unknown target(s): {', '.join(unknown)}; `orbc targets` lists them",
+                         "unknown-target")
     result = _compile(args.spec)
     names = args.target or sorted(TARGETS)
-    # Target checks (and the engine they may need) only for a spec that compiled cleanly.
-    engine = _engine(args) if result.model is not None and not result.errors else None
+    # Target checks (and the engine they may need) only for a spec that compiled cleanly,
+    # apart from the physics errors --no-checks waives.
+    clean = result.model is not None and not _blocking(result, args, warnings=False)
+    engine = _engine(args) if clean else None
     try:
         return _build(args, result, names, engine)
     finally:
@@ -158,33 +216,72 @@ def cmd_build(args) -> int:
             engine.close()
 
 
+def _waived(result: Compilation, args) -> list[Diagnostic]:
+    """The diagnostics --no-checks takes out of the verdict: the physics checks'."""
+    return [d for d in result.diagnostics if args.no_checks and d.category == "physics"]
+
+
+def _blocking(result: Compilation, args, warnings: bool) -> bool:
+    """Whether the build must stop: an error (or with --strict a warning) not waived."""
+    waived = {id(d) for d in _waived(result, args)}
+    return any((d.is_error or (warnings and d.severity == "warning"))
+               for d in result.diagnostics if id(d) not in waived)
+
+
 def _engine(args) -> Engine:
     try:
         return make_engine(args.engine, args.scheduler, args.quiet)
     except (EngineUnavailable, OSError) as error:
-        raise UsageError(f"cannot start the {args.engine} engine: {error}") from None
+        raise UsageError(f"cannot start the {args.engine} engine: {error}",
+                         "engine-unavailable") from None
+
+
+def _provenance(result: Compilation) -> Provenance:
+    """The manifest's record of the inputs, with paths relative to the root spec's folder."""
+    from orbc.targets.writer import Provenance
+
+    base = os.path.dirname(result.model.root) or os.curdir
+    physics = sum(d.is_error for d in result.diagnostics if d.category == "physics")
+    return Provenance(
+        spec=os.path.relpath(result.model.root, base),
+        inputs=tuple((os.path.relpath(display, base), sha256)
+                     for display, sha256 in result.digests.items()),
+        physics_checks=f"failed: {physics} error(s)" if physics else "passed")
 
 
 def _build(args, result: Compilation, names: list[str], engine: Engine | None) -> int:
     from orbc.targets import build_targets, check_targets
+    from orbc.targets.output import OutputBusy
 
     if engine is not None:
         result = attrs.evolve(result, diagnostics=result.diagnostics + tuple(
             check_targets(result.model, names, engine)))
-    failed = _failed(result, args.strict)
-    if args.format == "json":
-        print(render_json_document(not failed, list(result.diagnostics), result.shells,
-                                   summary=result.summary))
-    else:
+    failed = _blocking(result, args, warnings=args.strict)
+    if args.format != "json":
         _print_diagnostics(result, args.format, sys.stderr)
     if failed:
+        if args.format == "json":
+            print(render_json_document(False, list(result.diagnostics), result.shells,
+                                       summary=result.summary))
         print(_summary(result, failed) + "; nothing written", file=sys.stderr)
         return EXIT_SPEC_ERRORS
+    provenance = _provenance(result)
     try:
-        written = build_targets(result.model, args.output, names, engine)
+        written = build_targets(result.model, args.output, names, engine, provenance)
+    except OutputBusy as error:
+        raise UsageError(str(error), "output-busy", result.diagnostics) from None
     except OSError as error:
-        raise UsageError(f"cannot write to `{args.output}`: {error.strerror or error}") from None
-    if args.format != "json":
+        raise UsageError(f"cannot write to `{args.output}`: {error.strerror or error}",
+                         "output-unwritable", result.diagnostics) from None
+    if args.format == "json":
+        print(render_json_document(True, list(result.diagnostics), result.shells,
+                                   summary=result.summary, output=args.output,
+                                   physics_checks=provenance.physics_checks,
+                                   artifacts=[attrs.asdict(w) for w in written]))
+    else:
+        if provenance.physics_checks != "passed" and _waived(result, args):
+            print(f"the physics checks {provenance.physics_checks}; built anyway "
+                  "(--no-checks), and the manifest records it", file=sys.stderr)
         print(f"wrote {len(written)} artifact(s) to {args.output}", file=sys.stderr)
     return EXIT_OK
 

@@ -30,8 +30,23 @@ def _register(category: str, table: dict[str, str]) -> None:
 _register("usage", {
     "file-unreadable": """The spec file could not be read (missing, a directory, or no
         permission). orbc exits with 2, as for any usage or I/O error.""",
-    "output-unwritable": """The output directory could not be created or written.""",
+    "output-unwritable": """The output directory could not be created or written (no
+        permission, a full disk, or a folder orbc writes into is a symbolic link). The
+        previous build in it stays as it was, or, if publishing had begun, the directory has
+        no `manifest.json`; the next build cleans up.""",
+    "output-busy": """Another `orbc build` is writing to the same output directory (it holds
+        the advisory lock `.orbc.lock` there). Two builds into one directory would mix their
+        artifacts, so the second is refused; run it again when the first is done, or build
+        into another directory.""",
     "unknown-target": """`--target` names a target orbc does not have; `orbc targets` lists them.""",
+    "invalid-arguments": """The command line does not parse: an unknown option, a missing
+        value, or a value that is not one of the choices. `orbc COMMAND --help` lists them.""",
+    "engine-unavailable": """The engine asked for with `--engine` could not start (Dask not
+        installed, or its scheduler unreachable).""",
+    "worker-died": """A worker process computing contact windows died mid-build — killed by
+        the kernel's out-of-memory killer, say, or by `kill -9` — and the message says which
+        signal ended it. The other workers are stopped and nothing is written. With more
+        memory free (fewer stations or satellites, a shorter horizon) the build may succeed.""",
 })
 
 _register("syntax", {
@@ -166,6 +181,20 @@ _register("physics", {
     "downlink-margin-thin": """(warning) The downlink margin is below 3 dB at some station.""",
 })
 
+_register("physics", {
+    "mass-exceeded": """The subsystems weigh more than the hardware's declared `mass`. The
+        estimate is the sum of: solar_array area × `areal_density`, radiator area ×
+        `areal_density`, battery capacity / `specific_energy`, compute accelerators ×
+        `mass_each`, laser terminals count × `mass`, each radio's `mass` and each load's
+        `mass`. `orbc explain defaults` lists the defaults and their sources. Structure,
+        harness and margins are not estimated: write them as a load's `mass` (`load "bus" {
+        power = 1.5 kW  mass = 180 kg }`).""",
+    "launcher-too-small": """One satellite (its declared `mass`, else the estimate) is heavier
+        than the payload of the shell's launcher. A launch serves one plane and carries
+        floor(payload / satellite mass) satellites; a plane needs ceil(per_plane / that)
+        launches.""",
+})
+
 _register("target", {
     "tle-catalog-overflow": """A TLE has five characters for the catalog number: digits up to
         99,999, then Alpha-5 (a letter for the leading two digits, I and O skipped) up to
@@ -230,6 +259,11 @@ _register("target", {
     "schedule-summary": """(note) The total contact time the antenna schedule achieves and an
         upper bound on any schedule: per station ∫ min(antennas, windows open at t) dt over the
         windows at least `min_pass` long.""",
+    "contacts-no-radio": """(warning) No satellite of the spec carries a radio (a `radio`
+        block in its hardware), so none can be in contact with a ground station: the
+        `contacts` and `schedule` targets consider only satellites with a radio, and their
+        artifacts are empty. Shells without a radio (compute nodes that reach the ground
+        through a relay, say) are left out of both even when others have one.""",
     "contacts-deep-space": """(warning) A shell's period is 225 minutes or more, where SGP4
         uses its deep-space equations (SDP4, with lunar and solar terms). The `contacts` and
         `schedule` targets compute passes for near-Earth shells only and leave this one

@@ -24,6 +24,7 @@ class Compilation:
     sources: dict[str, str]
     shells: dict = attrs.field(factory=dict)  # per-shell feasibility figures
     summary: dict = attrs.field(factory=dict)  # constellation totals
+    digests: dict[str, str] = attrs.field(factory=dict)  # display path -> sha256 of the file
 
     @property
     def errors(self) -> int:
@@ -61,7 +62,8 @@ def compile_spec(path: str | os.PathLike, feasibility: bool = True) -> Compilati
     no constellation) under other names."""
     spec = load(path)
     if any(d.is_error for d in spec.diagnostics):
-        return Compilation(None, tuple(sorted(spec.diagnostics, key=sort_key)), spec.sources)
+        return Compilation(None, tuple(sorted(spec.diagnostics, key=sort_key)), spec.sources,
+                           digests=spec.digests)
     model, problems = elaborate(spec)
     shells, summary = {}, {}
     if model is not None and feasibility:
@@ -69,4 +71,4 @@ def compile_spec(path: str | os.PathLike, feasibility: bool = True) -> Compilati
         problems += checked.diagnostics
         shells, summary = checked.shells, checked.summary
     diagnostics = sorted(spec.diagnostics + problems, key=sort_key)
-    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary)
+    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary, spec.digests)

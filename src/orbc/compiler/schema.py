@@ -17,6 +17,28 @@ DEG = math.pi / 180.0
 # Counts above this are a typo, not a design (see `too-many-satellites` for the total).
 MAX_COUNT = 1_000_000
 
+# Subsystem mass inputs and where their defaults come from (flight hardware where it
+# exists). `orbc explain defaults` prints these with the sentences below.
+AREAL_DENSITY = u.MASS / u.AREA
+SPECIFIC_ENERGY = u.ENERGY / u.MASS
+ARRAY_AREAL_DENSITY_KG_M2 = 2.0
+ARRAY_AREAL_DENSITY_WHY = ("UltraFlex flexible-blanket wings (flown on Phoenix, InSight, "
+                           "Cygnus): up to 150 W/kg at end of life, ≈300 W/m² of panel")
+RADIATOR_AREAL_DENSITY_KG_M2 = 7.0
+RADIATOR_AREAL_DENSITY_WHY = ("aluminium-ammonia heat-pipe panels of the Space Station "
+                              "Freedom class, ≈7 kg/m² (NASA SBIR 91-1 09.08-6551B)")
+BATTERY_SPECIFIC_ENERGY_J_KG = 160.0 * 3600.0
+BATTERY_SPECIFIC_ENERGY_WHY = ("Saft VES180 Li-ion space cell, 160 Wh/kg (ESA ARTES 8); "
+                               "cells only: write a lower figure for packaging")
+ACCELERATOR_MASS_KG = 15.0
+ACCELERATOR_MASS_WHY = ("NVIDIA DGX H100: 123.2 kg for 8 GPUs with host, chassis and power "
+                        "supplies; no accelerator has flight heritage at this class")
+LASER_TERMINAL_MASS_KG = 12.0
+LASER_TERMINAL_MASS_WHY = "Tesat SCOT80 LEO terminal: 11.9 kg per optical channel (2024)"
+RADIO_MASS_KG = 5.0
+RADIO_MASS_WHY = ("our assumption for a Ka transmitter with a small dish; no single "
+                  "published figure stands for all radios")
+
 
 @attrs.frozen
 class Attr:
@@ -165,6 +187,8 @@ OPTICAL_SENSITIVITY_WHY = ("from −120 dBm (photon counting) to +30 dBm (1 W): 
                            "optical receiver exists")
 APERTURE_EFFICIENCY_WHY = "a share of the ideal aperture gain; below 1 % nothing is built"
 LOSS_WHY = "100 dB of loss leaves a link of nothing; more is a typo"
+MASS_WHY = "up to 10,000 t (twenty-five space stations)"
+AREAL_DENSITY_BOUND_WHY = "no panel is heavier than 100 kg/m² (a 13 mm steel plate)"
 
 SOLAR_ARRAY = BlockSpec({
     "area": quantity(u.AREA, "105 m^2", **AREA_M2, required=True, why=AREA_WHY),
@@ -180,6 +204,9 @@ SOLAR_ARRAY = BlockSpec({
     "incidence": quantity(u.ANGLE, "0 deg", low=0, high=89 * DEG, default=0.0,
                           doc="mean sun angle off the array normal; 0 = sun-tracking",
                           why="at 90° the array sees no sun at all"),
+    "areal_density": quantity(AREAL_DENSITY, "1.2 kg/m^2", low=0, high=100.0,
+                              default=ARRAY_AREAL_DENSITY_KG_M2, doc=ARRAY_AREAL_DENSITY_WHY,
+                              why=AREAL_DENSITY_BOUND_WHY),
 }, label="none")
 
 BATTERY = BlockSpec({
@@ -191,6 +218,11 @@ BATTERY = BlockSpec({
     "efficiency": fraction("90 %", default=0.90, low=0.01,
                            doc="discharge path efficiency (SMAD: Li-ion ≈ 0.9)",
                            why=EFFICIENCY_WHY),
+    "specific_energy": quantity(SPECIFIC_ENERGY, "150 Wh/kg", low=0, high=3.6e7,
+                                low_open=True,
+                                default=BATTERY_SPECIFIC_ENERGY_J_KG,
+                                doc=BATTERY_SPECIFIC_ENERGY_WHY,
+                                why="up to 10 kWh/kg, beyond any battery chemistry"),
 }, label="none")
 
 RADIATOR = BlockSpec({
@@ -206,6 +238,9 @@ RADIATOR = BlockSpec({
     "temperature": quantity(u.TEMPERATURE, "310 K", low=3, high=2000, required=True,
                             why="below the 2.7 K sky nothing is rejected; above 2,000 K "
                                 "radiator materials fail"),
+    "areal_density": quantity(AREAL_DENSITY, "3.5 kg/m^2", low=0, high=100.0,
+                              default=RADIATOR_AREAL_DENSITY_KG_M2,
+                              doc=RADIATOR_AREAL_DENSITY_WHY, why=AREAL_DENSITY_BOUND_WHY),
 }, label="none")
 
 POWER_WHY = "1 GW is ten thousand times the largest spacecraft's power"
@@ -216,11 +251,17 @@ COMPUTE = BlockSpec({
     "flops_each": quantity(u.COMPUTE_RATE, "2 PFLOPS", low=0, high=1e21, required=True,
                            why="1 ZFLOPS per accelerator is ten thousand times today's largest"),
     "shed_in_eclipse": flag(doc="compute is throttled off during eclipse"),
+    "mass_each": quantity(u.MASS, "6 kg", low=0, high=1e4, default=ACCELERATOR_MASS_KG,
+                          doc=ACCELERATOR_MASS_WHY, why="10 t per accelerator is no accelerator"),
 }, label="none")
 
 LOAD = BlockSpec({
-    "power": quantity(u.POWER, "1.5 kW", low=0, high=1e9, required=True, why=POWER_WHY),
+    "power": quantity(u.POWER, "1.5 kW", low=0, high=1e9, default=0.0,
+                      doc="a load written for its mass alone (structure) draws nothing",
+                      why=POWER_WHY),
     "shed_in_eclipse": flag(),
+    "mass": quantity(u.MASS, "180 kg", low=0, high=1e7, default=0.0,
+                     doc="a load weighs what the spec says it does", why=MASS_WHY),
 }, repeatable=True)
 
 LASER_TERMINAL = BlockSpec({
@@ -247,6 +288,8 @@ LASER_TERMINAL = BlockSpec({
     "pointing_error": quantity(u.ANGLE, "1 urad", low=0, high=0.1, default=1e-6,
                                doc="RMS pointing error; 1 µrad is fine-pointing class",
                                why="0.1 rad (6°) is no pointing at all"),
+    "mass": quantity(u.MASS, "12 kg", low=0, high=1e7, default=LASER_TERMINAL_MASS_KG,
+                     doc="each terminal: " + LASER_TERMINAL_MASS_WHY, why=MASS_WHY),
 }, label="none")
 
 RADIO = BlockSpec({
@@ -269,6 +312,8 @@ RADIO = BlockSpec({
                               doc="Es/N0 threshold; 1.0 dB is DVB-S2 QPSK 1/2 at QEF",
                               why="modulations need between −10 dB (DVB-S2X VL-SNR) and "
                                   "≈30 dB (4096-QAM)"),
+    "mass": quantity(u.MASS, "5 kg", low=0, high=1e7, default=RADIO_MASS_KG,
+                     doc=RADIO_MASS_WHY, why=MASS_WHY),
 }, repeatable=True)
 
 HARDWARE = BlockSpec({
@@ -300,6 +345,7 @@ SHELL = BlockSpec({
                             why="one turn either way"),
     "hardware": reference("hardware", required=True),
     "isl": reference("link_policy"),
+    "launcher": reference("launcher", doc="the vehicle that launches the shell"),
 }, blocks={"walker_delta": WALKER, "walker_star": WALKER})
 
 LINK_POLICY = BlockSpec({
@@ -373,6 +419,10 @@ CZML = BlockSpec({
     "shells": Attr("references", refers_to="shell", example='["a", "b"]',
                    doc="every shell when left out"),
 }, label="none", unique=True, doc="what the `czml` target draws")
+LAUNCHER = BlockSpec({
+    "payload": quantity(u.MASS, "100 t", low=0, low_open=True, required=True,
+                        doc="payload mass to the orbit of the shells it launches"),
+})
 
 CONSTELLATION = BlockSpec({
     "epoch": Attr("timestamp", required=True, example="2027-03-21T00:00:00Z"),
@@ -384,6 +434,7 @@ TOP_LEVEL: dict[str, BlockSpec] = {
     "constellation": CONSTELLATION, "hardware": HARDWARE, "shell": SHELL,
     "link_policy": LINK_POLICY, "ground_station": GROUND_STATION, "schedule": SCHEDULE,
     "czml": CZML,
+    "launcher": LAUNCHER,
 }
 
 

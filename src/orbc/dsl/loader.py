@@ -8,6 +8,7 @@ a symbolic link pointing out) is refused before the file is opened.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -31,6 +32,7 @@ class Spec:
 
     modules: list[ast.Module] = attrs.Factory(list)
     sources: dict[str, str] = attrs.Factory(dict)
+    digests: dict[str, str] = attrs.Factory(dict)  # display path -> sha256 of the file's bytes
     diagnostics: list[Diagnostic] = attrs.Factory(list)
 
 
@@ -94,6 +96,7 @@ class _Loader:
 
     def visit(self, path: Path, display: str, data: bytes, stack: tuple[Path, ...]) -> None:
         self.seen.add(path)
+        self.spec.digests[display] = hashlib.sha256(data).hexdigest()
         text, problem = decode(data, display)
         self.spec.sources[display] = text if text is not None else ""
         if problem:

@@ -1,9 +1,9 @@
-"""Atomic, streaming artifact writes and the build manifest.
+"""Streaming artifact writes and the build manifest.
 
-Each artifact is streamed into a temporary file in the output directory, hashed
-on the way, flushed to disk and renamed over its final name, so a killed build
-leaves the previous file or none, never a half-written one. `manifest.json` is
-written the same way, last.
+`made_ahead` overlaps making an artifact's chunks with writing them; `manifest`
+is the text of `manifest.json`. A build writes through
+`orbc.targets.output.OutputTransaction`, which stages and publishes; `write_atomically`
+writes one file on its own (a temporary file renamed over the final name).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _default_file_mode() -> int:
     return 0o666 & ~umask
 
 
-_FILE_MODE = _default_file_mode()
+FILE_MODE = _default_file_mode()
 
 
 @attrs.frozen
@@ -48,9 +48,9 @@ def write_atomically(directory: Path, relative: str, chunks: Iterable[bytes]) ->
     handle, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial",
                                          dir=final.parent)
     try:
-        os.chmod(temporary, _FILE_MODE)
+        os.chmod(temporary, FILE_MODE)
         with os.fdopen(handle, "wb") as stream:
-            for chunk in _made_ahead(chunks):
+            for chunk in made_ahead(chunks):
                 digest.update(chunk)
                 size += len(chunk)
                 stream.write(chunk)
@@ -63,7 +63,7 @@ def write_atomically(directory: Path, relative: str, chunks: Iterable[bytes]) ->
     return digest.hexdigest(), size
 
 
-def _made_ahead(chunks: Iterable[bytes], depth: int = 2) -> Iterator[bytes]:
+def made_ahead(chunks: Iterable[bytes], depth: int = 2) -> Iterator[bytes]:
     """`chunks`, made by a background thread up to `depth` chunks ahead, so that making the
     next chunk (numpy and Arrow work outside the GIL) overlaps hashing and writing this one.
     An exception in the making is raised here; stopping here stops the making."""
@@ -105,12 +105,28 @@ def _made_ahead(chunks: Iterable[bytes], depth: int = 2) -> Iterator[bytes]:
         maker.join()
 
 
-def write_manifest(directory: Path, spec: str, written: list[Written]) -> None:
-    """`manifest.json`: the orbc version, the spec, and every artifact with its hash."""
+@attrs.frozen
+class Provenance:
+    """Where a build came from, for the manifest.
+
+    `spec` and the `inputs` paths are relative to the root spec's folder (POSIX separators),
+    so the same spec gives the same manifest from any working directory. `physics_checks` is
+    "passed", "failed: N error(s)" (built with --no-checks) or "not run"."""
+
+    spec: str
+    inputs: tuple[tuple[str, str], ...] = ()  # (path, sha256 of the file's bytes)
+    physics_checks: str = "not run"
+
+
+def manifest(provenance: Provenance, written: list[Written]) -> bytes:
+    """`manifest.json`: the orbc version, the spec and its input files, the physics checks'
+    verdict, and every artifact with its sha256."""
     document = {
         "orbc": __version__,
-        "spec": spec,
+        "spec": provenance.spec,
+        "inputs": [{"path": path, "sha256": sha256}
+                   for path, sha256 in sorted(provenance.inputs)],
+        "physics_checks": provenance.physics_checks,
         "artifacts": [attrs.asdict(w) for w in sorted(written, key=lambda w: w.path)],
     }
-    text = json.dumps(document, indent=2) + "\n"
-    write_atomically(directory, "manifest.json", [text.encode()])
+    return (json.dumps(document, indent=2) + "\n").encode()
