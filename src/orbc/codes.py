@@ -116,7 +116,9 @@ _register("semantic", {
         where a keyword is expected, and so on.""",
     "unknown-keyword": """A keyword value that the attribute does not accept.""",
     "out-of-range": """A value outside the physically meaningful range for its attribute, such
-        as an efficiency above 100 % or an inclination above 180°.""",
+        as an efficiency above 100 %, an inclination above 180° or a 4000 dBi antenna gain.
+        Every range and the reason for it is listed in docs/language.md (accepted ranges);
+        the help offers the bound that was crossed or an example value.""",
     "not-an-integer": """A count (planes, satellites per plane, accelerators, antennas) must be a
         whole number.""",
     "non-finite-number": """A number is infinite or not a number (too large to represent, or the

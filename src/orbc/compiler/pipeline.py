@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 
 import attrs
@@ -33,6 +35,23 @@ class Compilation:
         return sum(d.severity == "warning" for d in self.diagnostics)
 
 
+def _cycle_collector_paused(function):
+    """Run `function` with Python's cycle collector off. A large spec's parse tree and model
+    are millions of small objects in no cycle; the collector's repeated full passes over
+    them made loading 20,000 shells take twice as long as the parsing itself."""
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+    return paused
+
+
+@_cycle_collector_paused
 def compile_spec(path: str | os.PathLike, feasibility: bool = True,
                  text: str | None = None) -> Compilation:
     """Compile the spec at `path` and, when it elaborates cleanly and `feasibility` is set,

@@ -31,7 +31,6 @@ from orbc.compiler.evaluate import (
 from orbc.compiler.labels import label_problems
 from orbc.diagnostics import Diagnostic, Span, Suggestion, closest, replace_with, source_lines
 from orbc.dsl import ast
-from orbc.units import ANGLE, LENGTH
 
 
 @attrs.frozen
@@ -221,15 +220,17 @@ class Validator:
             return None
 
     def _in_range(self, name: str, attr: schema.Attr, number: float, span: Span) -> bool:
-        low_bad = attr.low is not None and (number < attr.low or (attr.low_open and number == attr.low))
-        high_bad = attr.high is not None and number > attr.high
-        if not (low_bad or high_bad):
+        # A closed bound written in another unit (`50 %/yr` for 0.5/yr) may come back a
+        # rounding away from the bound itself: within a part in 10⁹ it is the bound.
+        low_bad = attr.low is not None and (
+            number <= attr.low if attr.low_open else number < attr.low - 1e-9 * abs(attr.low))
+        high_bad = attr.high is not None and number > attr.high + 1e-9 * abs(attr.high)
+        if math.isfinite(number) and not (low_bad or high_bad):
             return True
-        low = "—" if attr.low is None else attr.format(attr.low)
-        high = "∞" if attr.high is None else attr.format(attr.high)
-        bound = f"{'(' if attr.low_open else '['}{low}, {high}]"
-        self.error("out-of-range", f"`{name}` = {attr.format(number)} is outside {bound}", span,
-                   help=_range_help(attr), label="out of range")
+        offered = _offered_value(attr, number)
+        self.error("out-of-range", f"`{name}` = {attr.format(number)} is outside "
+                   f"{attr.bounds()}", span, help=_range_help(attr, offered),
+                   label="out of range", suggestion=replace_with(offered, span))
         return False
 
     def _as_fraction(self, name: str, attr: schema.Attr, value: Value) -> float | None:
@@ -347,11 +348,7 @@ class Validator:
         if not (isinstance(value, Sequence) and value.is_tuple and len(value.items) in (2, 3)):
             self._expect(name, attr, value, wanted)
             return None
-        parts = [("latitude", schema.quantity(ANGLE, "47.67 deg", low=-math.pi / 2,
-                                              high=math.pi / 2)),
-                 ("longitude", schema.quantity(ANGLE, "-122.12 deg", low=-math.pi,
-                                               high=2 * math.pi)),
-                 ("altitude", schema.quantity(LENGTH, "80 m", low=-500.0, high=100e3))]
+        parts = schema.LOCATION_PARTS
         numbers = [self._as_quantity(part, part_attr, item)
                    for (part, part_attr), item in zip(parts, value.items)]
         if any(n is None for n in numbers):
@@ -375,9 +372,22 @@ def _options(keywords: tuple[str, ...]) -> str:
     return ", ".join(f"`{k}`" for k in keywords)
 
 
-def _range_help(attr: schema.Attr) -> str:
-    if attr.kind == "count" and attr.high is not None:
-        return f"counts go up to {attr.high:,}; a larger value is almost certainly a typo"
+def _offered_value(attr: schema.Attr, number: float) -> str:
+    """An accepted value to write instead of `number`: the bound it crossed (rounded
+    inwards) when that bound is itself accepted, else the example. A count at its bound
+    is as much a typo as beyond it, so a count gets the example."""
+    if attr.kind == "count":
+        return attr.example
+    if attr.high is not None and number > attr.high:
+        return attr.readable(attr.high, rounding=-1)
+    if attr.low is not None and number <= attr.low and not attr.low_open:
+        return attr.readable(attr.low, rounding=+1)
+    return attr.example
+
+
+def _range_help(attr: schema.Attr, offered: str) -> str:
+    """Why the range is what it is, and the value offered."""
+    reason = f"{attr.why}; " if attr.why else ""
     if attr.kind == "fraction":
-        return "write a percentage such as `30 %` or a fraction such as `0.3`"
-    return f"for example `{attr.example}`"
+        return f"{reason}write a percentage such as `{offered}` or a fraction such as `0.3`"
+    return f"{reason}for example `{offered}`"

@@ -20,16 +20,21 @@ _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 _GOLDEN_PASSES = 40
 
 
+def sin_beta_angle(inclination_rad, raan_rad, sun_ra_rad, sun_dec_rad):
+    """Sine of the beta angle, in [−1, 1] (see `beta_angle_rad`). Broadcasts."""
+    sin_beta = np.cos(sun_dec_rad) * np.sin(inclination_rad) * np.sin(
+        np.asarray(raan_rad) - sun_ra_rad
+    ) + np.sin(sun_dec_rad) * np.cos(inclination_rad)
+    return np.clip(sin_beta, -1.0, 1.0)
+
+
 def beta_angle_rad(inclination_rad, raan_rad, sun_ra_rad, sun_dec_rad):
     """Angle between the sun direction and the orbit plane, radians in [−π/2, π/2].
 
     sin β = cos δ☉ · sin i · sin(Ω − α☉) + sin δ☉ · cos i; positive on the side
     of the orbit normal. Broadcasts.
     """
-    sin_beta = np.cos(sun_dec_rad) * np.sin(inclination_rad) * np.sin(
-        np.asarray(raan_rad) - sun_ra_rad
-    ) + np.sin(sun_dec_rad) * np.cos(inclination_rad)
-    return np.arcsin(np.clip(sin_beta, -1.0, 1.0))
+    return np.arcsin(sin_beta_angle(inclination_rad, raan_rad, sun_ra_rad, sun_dec_rad))
 
 
 def critical_beta_rad(semi_major_axis_m):
@@ -99,7 +104,7 @@ def worst_eclipse_over_mission(
         # t_s and plane broadcast together; the sun is evaluated at t_s.
         ra, dec = sun_ra_dec_rad(day0 + t_s / SECONDS_PER_DAY)
         raan = raan0[plane] + node_rate[plane] * t_s
-        return np.sin(beta_angle_rad(inclination[plane], raan, ra, dec))
+        return sin_beta_angle(inclination[plane], raan, ra, dec)
 
     n_grid = max(2, int(np.ceil(mission_life_s / step_s)) + 1)
     grid = np.linspace(0.0, float(mission_life_s), n_grid)

@@ -20,12 +20,16 @@ def max_grazing_range_m(altitude_a_m, altitude_b_m, graze_altitude_m):
     """Longest line of sight between two altitudes that stays above ``graze_altitude_m``, metres.
 
     d_max = √(r_a² − r_g²) + √(r_b² − r_g²) with r = R⊕ + h; for equal
-    altitudes 2√((R⊕+h)² − (R⊕+h_g)²). Broadcasts.
+    altitudes 2√((R⊕+h)² − (R⊕+h_g)²). An end below the grazing altitude has
+    no such line of sight at all: 0. Broadcasts.
     """
     graze_sq = (EARTH_RADIUS_M + np.asarray(graze_altitude_m, dtype=float)) ** 2
     radius_a = EARTH_RADIUS_M + np.asarray(altitude_a_m, dtype=float)
     radius_b = EARTH_RADIUS_M + np.asarray(altitude_b_m, dtype=float)
-    return np.sqrt(radius_a**2 - graze_sq) + np.sqrt(radius_b**2 - graze_sq)
+    reach_a, reach_b = radius_a**2 - graze_sq, radius_b**2 - graze_sq
+    both = (reach_a >= 0) & (reach_b >= 0)
+    return np.where(both, np.sqrt(np.maximum(reach_a, 0.0)) + np.sqrt(np.maximum(reach_b, 0.0)),
+                    0.0)
 
 
 def segment_min_altitude_m(position_a_m, position_b_m):

@@ -68,6 +68,31 @@ def pointing_loss(pointing_error_rad, divergence_rad):
     return np.exp(-2.0 * (np.asarray(pointing_error_rad, dtype=float) / divergence_rad) ** 2)
 
 
+def pointing_loss_db(pointing_error_rad, divergence_rad):
+    """The Gaussian-beam pointing loss in dB, −20·log10(e)·(θ_err/θ_div)² (≤ 0). Broadcasts.
+
+    The same loss as `pointing_loss`, computed in dB so that a beam that misses
+    by many widths gives a large finite loss rather than a linear 0.
+    """
+    ratio = np.asarray(pointing_error_rad, dtype=float) / divergence_rad
+    return -20.0 * np.log10(np.e) * ratio**2
+
+
+def optical_received_power_dbw(
+    transmit_power_w, transmit_gain, receive_gain, wavelength_m, distance_m,
+    transmit_aperture_m, loss_db=0.0,
+):
+    """`optical_received_power_w` in dBW, with all other losses in dB (≥ 0). Broadcasts.
+
+    Summed in dB, so that it stays finite however weak the link: a linear
+    product of a tiny power, gain and loss would underflow to 0.
+    """
+    distance = np.maximum(distance_m, confocal_range_m(transmit_aperture_m, wavelength_m))
+    spreading_db = 20.0 * np.log10(wavelength_m / (4.0 * np.pi * distance))
+    return (ratio_to_db(transmit_power_w) + ratio_to_db(transmit_gain)
+            + ratio_to_db(receive_gain) + spreading_db - loss_db)
+
+
 def photons_per_bit(received_power_w, data_rate_bps, wavelength_m):
     """Received photons per bit P_R / (R_b·h·c/λ). Broadcasts."""
     photon_energy_j = PLANCK * SPEED_OF_LIGHT / np.asarray(wavelength_m, dtype=float)

@@ -17,11 +17,9 @@ from orbc.diagnostics import at_least, format_number, replace_with
 from orbc.physics.geometry import max_grazing_range_m
 from orbc.physics.links import (
     beam_divergence_rad,
-    db_to_ratio,
     optical_antenna_gain,
-    optical_received_power_w,
-    pointing_loss,
-    ratio_to_db,
+    optical_received_power_dbw,
+    pointing_loss_db,
 )
 
 
@@ -29,25 +27,36 @@ def optical_margin_db(tx: LaserTerminal, rx: LaserTerminal, distance_m) -> np.nd
     """Received power over the receiver's sensitivity, dB, for the given ranges.
 
     Friis with both apertures' gains, the declared other losses of the
-    transmitter, and the pointing loss of both ends.
+    transmitter, and the pointing loss of both ends, summed in dB so that the
+    margin stays finite over every accepted value (a badly pointed narrow beam
+    loses thousands of dB rather than underflowing to a linear 0).
     """
     gain_tx = optical_antenna_gain(tx.aperture_m, tx.wavelength_m, tx.aperture_efficiency)
     gain_rx = optical_antenna_gain(rx.aperture_m, tx.wavelength_m, rx.aperture_efficiency)
-    pointing = (pointing_loss(tx.pointing_error_rad, beam_divergence_rad(tx.aperture_m,
-                                                                         tx.wavelength_m))
-                * pointing_loss(rx.pointing_error_rad, beam_divergence_rad(rx.aperture_m,
-                                                                           tx.wavelength_m)))
-    received = optical_received_power_w(tx.power_w, gain_tx, gain_rx, tx.wavelength_m,
-                                        distance_m, tx.aperture_m,
-                                        loss=db_to_ratio(-tx.losses_db) * pointing)
-    return ratio_to_db(received) - rx.sensitivity_dbw
+    pointing_db = (
+        pointing_loss_db(tx.pointing_error_rad, beam_divergence_rad(tx.aperture_m,
+                                                                    tx.wavelength_m))
+        + pointing_loss_db(rx.pointing_error_rad, beam_divergence_rad(rx.aperture_m,
+                                                                      tx.wavelength_m)))
+    received = optical_received_power_dbw(tx.power_w, gain_tx, gain_rx, tx.wavelength_m,
+                                          distance_m, tx.aperture_m,
+                                          loss_db=tx.losses_db - pointing_db)
+    return received - rx.sensitivity_dbw
 
 
 def range_for_margin_m(tx: LaserTerminal, rx: LaserTerminal, margin_db: float) -> float:
-    """The far-field range at which the margin falls to `margin_db`, metres."""
+    """The far-field range at which the margin falls to `margin_db`, metres (inf when the
+    link closes farther than a float reaches)."""
     reference = 1e6
     excess = float(optical_margin_db(tx, rx, reference)) - margin_db
-    return reference * 10 ** (excess / 20.0)
+    with np.errstate(over="ignore"):
+        return float(reference * np.power(10.0, excess / 20.0))
+
+
+def power_ratio(db: float) -> float:
+    """10^(dB/10) as a float, inf where it exceeds the largest float (never an OverflowError)."""
+    with np.errstate(over="ignore"):
+        return float(np.power(10.0, db / 10.0))
 
 
 def check_grid_links(context: CheckContext) -> None:
@@ -96,7 +105,7 @@ def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
                            f"{longest / 1e3:,.0f} km, beyond the {grazing / 1e3:,.0f} km at which "
                            f"the line of sight dips below {policy.min_grazing_altitude_m / 1e3:g} km",
                            where, f"use more {more} so neighbours are closer, or fly higher",
-                           demand=longest / grazing)
+                           demand=longest / grazing if grazing > 0 else np.inf)
         elif policy.max_range_m is not None and longest > policy.max_range_m:
             reach = f"{format_number(at_least(longest / 1e3))} km"
             span = policy.spans.get("max_range")
@@ -117,7 +126,7 @@ def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,
     if short > 0:
         # The received power, and so the margin in linear terms, is proportional to the
         # transmitted power.
-        factor = 10 ** (short / 10)
+        factor = power_ratio(short)
         power = f"{format_number(at_least(terminal.power_w * factor))} W"
         context.report("isl-margin", name, message, span,
                        f"raise the laser power ×{factor:.3g} (to {power}), or the aperture, or "
