@@ -116,6 +116,7 @@ _register("semantic", {
         stations are written out in full.""",
     "unused-block": """A hardware or link policy block that no shell uses.""",
     "relay-is-self": """A link policy's relay shell is the shell that uses the policy.""",
+    "route-to-itself": """A `route` whose `from` and `to` name the same ground station.""",
 })
 
 _register("physics", {
@@ -162,6 +163,17 @@ _register("physics", {
         C/N = P_T + G_T − losses − FSPL + G/T + 228.6 − 10·log10(bandwidth), margin = C/N −
         `required_esn0` (default 1.0 dB, DVB-S2 QPSK 1/2).""",
     "downlink-margin-thin": """(warning) The downlink margin is below 3 dB at some station.""",
+    "route-rtt-exceeded": """A route's round-trip time exceeds its `max_rtt` at some network
+        snapshot. The network at a snapshot: the link policies' laser links that are within
+        their `max_range` and clear the grazing altitude, and ground links from each station to
+        every satellite with a radio above the station's `min_elevation`; stations never relay
+        for other stations. Satellites fly SGP4 from the element sets orbc emits. RTT is twice
+        the shortest one-way path length over c (vacuum). The message names the worst
+        snapshot.""",
+    "route-unreachable": """A route has no path at some network snapshots (the message counts
+        them): no satellite in view of a station, or no chain of laser links between the two
+        ends. An error when the route has a `max_rtt`, which an unreachable snapshot cannot
+        meet; a warning otherwise.""",
 })
 
 _register("target", {

@@ -30,16 +30,41 @@ _COLUMNS = [
     ("ISL dB", lambda n, f: _fmt(f.get("isl", {}).get("margin_min_db"))),
     ("relay avail.", lambda n, f: _fmt(f.get("relay", {}).get("availability"), 0.01, 0, " %")),
     ("downlink dB", lambda n, f: _fmt(f.get("downlink", {}).get("margin_min_db"))),
+    ("ground ms p50", lambda n, f: _fmt(f.get("latency_to_ground_ms", {}).get("p50"),
+                                        digits=2)),
+    ("ground ms p99", lambda n, f: _fmt(f.get("latency_to_ground_ms", {}).get("p99"),
+                                        digits=2)),
+    ("no ground", lambda n, f: _fmt(f.get("latency_to_ground_ms", {})
+                                    .get("unreachable_fraction"), 0.01, 1, " %")),
+]
+
+_ROUTE_COLUMNS = [
+    ("route", lambda n, f: n),
+    ("RTT min ms", lambda n, f: _fmt(f["rtt_ms_min"], digits=2)),
+    ("RTT p50 ms", lambda n, f: _fmt(f["rtt_ms_p50"], digits=2)),
+    ("RTT max ms", lambda n, f: _fmt(f["rtt_ms_max"], digits=2)),
+    ("reachable", lambda n, f: _fmt(f["reachable_fraction"], 0.01, 1, " %")),
 ]
 
 
-def render_figures(shells: dict[str, dict], summary: dict) -> str:
-    rows = [[title for title, _ in _COLUMNS]]
-    rows += [[cell(name, figures) for _, cell in _COLUMNS] for name, figures in shells.items()]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
+def _table(columns, rows_by_name: dict[str, dict]) -> list[str]:
+    rows = [[title for title, _ in columns]]
+    rows += [[cell(name, figures) for _, cell in columns]
+             for name, figures in rows_by_name.items()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
     lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
                        enumerate(zip(row, widths))) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def render_figures(shells: dict[str, dict], summary: dict,
+                   routes: dict[str, dict] | None = None) -> str:
+    """The shells table (latency to ground is one-way, ms), the routes table when the spec
+    has routes, and the totals."""
+    lines = _table(_COLUMNS, shells)
+    if routes:
+        lines += [""] + _table(_ROUTE_COLUMNS, routes)
     lines.append(f"\ntotal: {summary['satellites']:,} satellites, "
                  f"{_power(summary['array_power_bol_w'])} of array (BOL), "
                  f"{_power(summary['load_w'])} of load, "

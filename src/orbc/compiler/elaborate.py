@@ -18,6 +18,7 @@ from orbc.physics.orbits import nodal_precession_rate_rad_s, sun_synchronous_inc
 from orbc.physics.sun import raan_from_ltan_rad
 
 MAX_SATELLITES = 10_000_000  # a larger total is a typo in a count, not a design
+MAX_NETWORK_STEPS = 100_000  # snapshots of the network; more is a unit typo in `step`
 
 
 class Elaborator:
@@ -126,6 +127,8 @@ class Elaborator:
         stations = self._build_all("ground_station", self.ground_station)
         shells = self._build_all("shell", lambda n, r: self.shell(n, r, constellation))
         schedule = self.schedule()
+        network = self.network()
+        routes = self._build_all("route", lambda n, r: self.route(n, r, stations))
         self.check_references(shells, policies)
         self.check_size(shells)
         if not any(d.is_error for d in self.diagnostics):
@@ -135,7 +138,7 @@ class Elaborator:
         if any(d.is_error for d in self.diagnostics) or constellation is None:
             return None, self.diagnostics
         return m.Model(self.spec.modules[0].file, constellation, hardware, shells, policies,
-                       stations, schedule), self.diagnostics
+                       stations, schedule, network, routes), self.diagnostics
 
     def _build_all(self, kind: str, builder) -> dict:
         built = {name: builder(name, raw) for name, raw in sorted(self.blocks[kind].items())}
@@ -321,6 +324,45 @@ class Elaborator:
             return None
         return m.Schedule(values["horizon"], values["min_pass"], values["handover_gap"],
                           values["policy"], _spans(raw))
+
+    def network(self) -> m.Network | None:
+        raw = self.blocks["network"].get("")
+        if raw is None:
+            raw = RawBlock("network", None, None, None, None)
+        values = self.take(raw, schema.NETWORK, "`network`")
+        if values is None:
+            return None
+        horizon = values["horizon"]
+        if horizon is not None and horizon / values["step"] > MAX_NETWORK_STEPS:
+            self.error("out-of-range", f"the network would have {horizon / values['step']:,.0f} "
+                       f"snapshots, more than the {MAX_NETWORK_STEPS:,} orbc takes",
+                       raw.fields["horizon"].span,
+                       help="lengthen `step` or shorten `horizon`")
+            return None
+        if horizon is not None and horizon < values["step"]:
+            self.error("out-of-range", "the network `horizon` is shorter than one `step`",
+                       raw.fields["horizon"].span, help="make the horizon at least one step")
+            return None
+        return m.Network(values["step"], horizon, _spans(raw))
+
+    def route(self, name: str, raw: RawBlock, stations: dict) -> m.Route | None:
+        values = self.take(raw, schema.ROUTE, f'`route "{name}"`')
+        if values is None:
+            return None
+        complete = True
+        for attribute in ("from", "to"):
+            field = raw.fields[attribute]
+            if field.value not in self.blocks["ground_station"]:
+                self._unknown_reference(field.value, "ground_station", field.span)
+                complete = False
+        if complete and values["from"] == values["to"]:
+            self.error("route-to-itself", f'route "{name}" starts and ends at '
+                       f'"{values["from"]}"', raw.fields["to"].span,
+                       help="name two different ground stations")
+            complete = False
+        if not complete or values["from"] not in stations or values["to"] not in stations:
+            return None
+        return m.Route(name, values["from"], values["to"], values["max_rtt"], _spans(raw))
 
     # --- cross-block rules -------------------------------------------------------------------
 

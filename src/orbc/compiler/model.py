@@ -163,6 +163,26 @@ class Schedule:
 
 
 @attrs.frozen
+class Network:
+    """When the network is looked at: snapshots at epoch + k·step, k = 0 … horizon/step − 1."""
+
+    step_s: float
+    horizon_s: float | None  # None: one orbit of the lowest own shell
+    spans: Mapping[str, Span] = _spans
+
+
+@attrs.frozen
+class Route:
+    """A station-to-station route through the network."""
+
+    name: str
+    source: str  # ground station name (`from`)
+    target: str  # ground station name (`to`)
+    max_rtt_s: float | None
+    spans: Mapping[str, Span] = _spans
+
+
+@attrs.frozen
 class Constellation:
     name: str
     epoch: np.datetime64  # UTC, millisecond precision
@@ -181,6 +201,8 @@ class Model:
     link_policies: Mapping[str, LinkPolicy]
     ground_stations: Mapping[str, GroundStation]
     schedule: Schedule
+    network: Network = Network(60.0, None)
+    routes: Mapping[str, Route] = attrs.field(factory=dict)
 
     @property
     def satellites(self) -> int:

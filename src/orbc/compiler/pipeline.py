@@ -22,6 +22,7 @@ class Compilation:
     sources: dict[str, str]
     shells: dict = attrs.field(factory=dict)  # per-shell feasibility figures
     summary: dict = attrs.field(factory=dict)  # constellation totals
+    routes: dict = attrs.field(factory=dict)  # per-route network figures
 
     @property
     def errors(self) -> int:
@@ -44,10 +45,10 @@ def compile_spec(path: str | os.PathLike, feasibility: bool = True) -> Compilati
     if any(d.is_error for d in spec.diagnostics):
         return Compilation(None, tuple(sorted(spec.diagnostics, key=sort_key)), spec.sources)
     model, problems = elaborate(spec)
-    shells, summary = {}, {}
+    shells, summary, routes = {}, {}, {}
     if model is not None and feasibility:
         checked = run_checks(model)
         problems += checked.diagnostics
-        shells, summary = checked.shells, checked.summary
+        shells, summary, routes = checked.shells, checked.summary, checked.routes
     diagnostics = sorted(spec.diagnostics + problems, key=sort_key)
-    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary)
+    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary, routes)

@@ -233,6 +233,19 @@ SCHEDULE = BlockSpec({
     "policy": keyword(("max_contact_time", "fair"), default="max_contact_time"),
 }, label="none", unique=True)
 
+NETWORK = BlockSpec({
+    "step": quantity(u.TIME, "60 s", low=0, low_open=True, high=86400.0, default=60.0,
+                     doc="time between network snapshots"),
+    "horizon": quantity(u.TIME, "95 min", low=0, low_open=True, high=366 * 86400,
+                        doc="span of the snapshots; default one orbit of the lowest own shell"),
+}, label="none", unique=True)
+
+ROUTE = BlockSpec({
+    "from": reference("ground_station", required=True),
+    "to": reference("ground_station", required=True),
+    "max_rtt": quantity(u.TIME, "80 ms", low=0, low_open=True),
+})
+
 CONSTELLATION = BlockSpec({
     "epoch": Attr("timestamp", required=True, example="2027-03-21T00:00:00Z"),
     "mission_life": quantity(u.TIME, "5 yr", low=0, low_open=True, high=50 * 365.25 * 86400,
@@ -242,6 +255,7 @@ CONSTELLATION = BlockSpec({
 TOP_LEVEL: dict[str, BlockSpec] = {
     "constellation": CONSTELLATION, "hardware": HARDWARE, "shell": SHELL,
     "link_policy": LINK_POLICY, "ground_station": GROUND_STATION, "schedule": SCHEDULE,
+    "network": NETWORK, "route": ROUTE,
 }
 
 

@@ -44,13 +44,21 @@ class LinkSet:
 
 def grid_links(shell: Shell, columns: ShellColumns, policy: LinkPolicy) -> list[LinkSet]:
     """The `plus_grid` or `ring` links of a shell (empty for other topologies)."""
+    return [LinkSet(shell.name, kind, policy.name, a, b, _pair_max_range_m(columns, a, b))
+            for kind, a, b in grid_pairs(shell, columns, policy)]
+
+
+def grid_pairs(shell: Shell, columns: ShellColumns,
+               policy: LinkPolicy) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """The `plus_grid` or `ring` links of a shell as (kind, a, b) row-index columns, without
+    their ranges (empty for other topologies)."""
     if policy.topology not in ("plus_grid", "ring"):
         return []
     planes, per_plane = shell.planes, shell.per_plane
     plane, slot = columns.plane.astype(np.int64), columns.slot.astype(np.int64)
     sets = []
     intra = _unique_pairs(plane * per_plane + slot, plane * per_plane + (slot + 1) % per_plane)
-    sets.append(("intra", intra))
+    sets.append(("intra", *intra))
     if policy.topology == "plus_grid" and planes > 1:
         next_plane = plane + 1
         next_slot = slot.copy()
@@ -63,9 +71,8 @@ def grid_links(shell: Shell, columns: ShellColumns, policy: LinkPolicy) -> list[
             keep = next_plane < planes
         inter = _unique_pairs((plane * per_plane + slot)[keep],
                               (next_plane * per_plane + next_slot)[keep])
-        sets.append(("inter", inter))
-    return [LinkSet(shell.name, kind, policy.name, a, b, _pair_max_range_m(columns, a, b))
-            for kind, (a, b) in sets]
+        sets.append(("inter", *inter))
+    return sets
 
 
 def _unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,7 @@ from typing import Protocol
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
-from orbc.targets import contacts, czml, flight, gmat, hypatia, isl, omm, tle
+from orbc.targets import contacts, czml, flight, gmat, hypatia, isl, omm, routes, tle
 from orbc.targets.writer import Written, write_atomically, write_manifest
 
 Artifact = tuple[str, Iterable[bytes]]  # relative path, content chunks
@@ -40,7 +40,8 @@ TARGETS: dict[str, Target] = {
                    czml.Czml(),
                    gmat.Gmat(),
                    hypatia.Hypatia(),
-                   contacts.Contacts(), contacts.Schedule())
+                   contacts.Contacts(), contacts.Schedule(),
+                   routes.Routes())
 }
 
 

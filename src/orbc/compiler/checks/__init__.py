@@ -11,6 +11,7 @@ import attrs
 from orbc.compiler.checks.context import CheckContext
 from orbc.compiler.checks.downlink import check_downlinks
 from orbc.compiler.checks.isl import check_grid_links
+from orbc.compiler.checks.network import check_network
 from orbc.compiler.checks.orbit import check_orbits
 from orbc.compiler.checks.power import check_power, loads_w
 from orbc.compiler.checks.relay import check_relays
@@ -25,6 +26,7 @@ class Feasibility:
     diagnostics: list[Diagnostic]
     shells: dict[str, dict]
     summary: dict
+    routes: dict[str, dict] = attrs.Factory(dict)  # route name -> figures
 
 
 def run_checks(model: Model) -> Feasibility:
@@ -35,8 +37,9 @@ def run_checks(model: Model) -> Feasibility:
     check_grid_links(context)
     check_relays(context)
     check_downlinks(context)
+    routes = check_network(context)
     shells = {name: context.figures[name] for name in sorted(context.figures)}
-    return Feasibility(context.diagnostics, shells, _summary(model))
+    return Feasibility(context.diagnostics, shells, _summary(model), routes)
 
 
 def _summary(model: Model) -> dict:

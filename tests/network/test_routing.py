@@ -1,0 +1,67 @@
+"""Shortest paths on hand-made snapshots whose answers are known by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from orbc.network.links import Links
+from orbc.network.routing import from_stations, path_to, snapshot_graph, to_nearest_station
+
+
+def _links(isl, gsl):
+    """Links from [(a, b, length)] laser links and [(station, satellite, length)] ground links."""
+    isl = np.array(isl, dtype=float).reshape(-1, 3)
+    gsl = np.array(gsl, dtype=float).reshape(-1, 3)
+    return Links(isl[:, 0].astype(np.int64), isl[:, 1].astype(np.int64), isl[:, 2],
+                 gsl[:, 0].astype(np.int64), gsl[:, 1].astype(np.int64), gsl[:, 2])
+
+
+def test_square_mesh_takes_the_short_side():
+    # 0 — 1
+    # |   |      station 0 sees satellite 0, station 1 sees satellite 3
+    # 2 — 3      0-1-3 is 1 + 1 = 2, 0-2-3 is 5 + 5 = 10
+    links = _links([(0, 1, 1.0), (1, 3, 1.0), (0, 2, 5.0), (2, 3, 5.0)],
+                   [(0, 0, 10.0), (1, 3, 20.0)])
+    graph = snapshot_graph(links, satellites=4, stations=2)
+    lengths, predecessors = from_stations(graph, 4, np.array([0]))
+    down_1 = 4 + 2 + 1
+    assert lengths[0, down_1] == 32.0
+    assert path_to(predecessors[0], 4, down_1).tolist() == [4, 0, 1, 3, down_1]
+
+
+def test_a_station_never_relays():
+    # Station 2 sees both satellites with 1 m links; without it the only path is the 100 m
+    # laser link. A path A -> sat 0 -> station 2 -> sat 1 -> B would be 12 m shorter.
+    links = _links([(0, 1, 100.0)],
+                   [(0, 0, 5.0), (1, 1, 5.0), (2, 0, 1.0), (2, 1, 1.0)])
+    graph = snapshot_graph(links, satellites=2, stations=3)
+    lengths, predecessors = from_stations(graph, 2, np.array([0]))
+    down_b = 2 + 3 + 1
+    assert lengths[0, down_b] == 110.0
+    assert path_to(predecessors[0], 2, down_b).tolist() == [2, 0, 1, down_b]
+
+
+def test_unreachable_is_infinite_and_has_no_path():
+    links = _links([(0, 1, 3.0)], [(0, 0, 1.0), (1, 2, 1.0)])  # satellite 2 is alone
+    graph = snapshot_graph(links, satellites=3, stations=2)
+    lengths, predecessors = from_stations(graph, 3, np.array([0]))
+    assert np.isinf(lengths[0, 3 + 2 + 1])
+    assert len(path_to(predecessors[0], 3, 3 + 2 + 1)) == 0
+
+
+def test_nearest_station_over_a_ring():
+    # A ring of 6 satellites, 1 m apart; station 0 sees satellite 0 (2 m), station 1 sees
+    # satellite 3 (10 m). Satellite 3 is 5 m from station 0 round the ring, nearer than its
+    # own 10 m link to station 1; satellite 4 reaches station 0 by 4-5-0, 2 + 2 = 4 m.
+    ring = [(i, (i + 1) % 6, 1.0) for i in range(6)]
+    graph = snapshot_graph(_links(ring, [(0, 0, 2.0), (1, 3, 10.0)]), satellites=6, stations=2)
+    lengths, next_hop = to_nearest_station(graph, 6, 2)
+    assert lengths.tolist() == [2.0, 3.0, 4.0, 5.0, 4.0, 3.0]
+    assert next_hop[1] == 0 and next_hop[5] == 0
+
+
+def test_duplicate_laser_links_count_once():
+    from orbc.network.links import _unique_pairs
+
+    a, b = _unique_pairs(np.array([0, 1, 2]), np.array([1, 0, 2]))
+    assert a.tolist() == [0] and b.tolist() == [1]
