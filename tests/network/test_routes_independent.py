@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import heapq
 import io
+import itertools
 import math
 import re
 import warnings
@@ -199,7 +200,7 @@ def test_every_path_is_made_of_real_links(case):
         lasers = reference.laser_links(step)
         total = reference.ground_links(step, source)[path[1]]
         total += reference.ground_links(step, target)[path[-2]]
-        for a, b in zip(path[1:-2], path[2:-1]):
+        for a, b in itertools.pairwise(path[1:-1]):
             total += lasers[frozenset((a, b))]  # KeyError: a link that does not exist
         assert abs(float(row["rtt_ms"]) - 2e3 * total / C) < RTT_TOLERANCE_MS
 

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from orbc.network.links import Links
-from orbc.network.routing import from_stations, path_to, snapshot_graph, to_nearest_station
+from orbc.compiler.columns import expand
+from orbc.compiler.model import LinkPolicy, Shell
+from orbc.compiler.topology import grid_pairs
+from orbc.network.links import Links, MeshPlan, _mesh
+from orbc.network.routing import (
+    from_stations,
+    laser_links,
+    path_to,
+    snapshot_graph,
+    to_nearest_station,
+)
+from orbc.physics.geometry import circular_positions_eci
 
 
 def _links(isl, gsl):
     """Links from [(a, b, length)] laser links and [(station, satellite, length)] ground links."""
     isl = np.array(isl, dtype=float).reshape(-1, 3)
     gsl = np.array(gsl, dtype=float).reshape(-1, 3)
-    return Links(isl[:, 0].astype(np.int64), isl[:, 1].astype(np.int64), isl[:, 2],
+    return Links((), isl[:, 0].astype(np.int64), isl[:, 1].astype(np.int64), isl[:, 2],
                  gsl[:, 0].astype(np.int64), gsl[:, 1].astype(np.int64), gsl[:, 2])
 
 
@@ -60,8 +71,27 @@ def test_nearest_station_over_a_ring():
     assert next_hop[1] == 0 and next_hop[5] == 0
 
 
-def test_duplicate_laser_links_count_once():
-    from orbc.network.links import _unique_pairs
-
-    a, b = _unique_pairs(np.array([0, 1, 2]), np.array([1, 0, 2]))
-    assert a.tolist() == [0] and b.tolist() == [1]
+@pytest.mark.parametrize(("pattern", "planes", "per_plane", "phasing", "topology"), [
+    ("walker_delta", 5, 7, 3, "plus_grid"), ("walker_star", 4, 6, 0, "plus_grid"),
+    ("walker_delta", 2, 5, 0, "plus_grid"), ("walker_delta", 3, 2, 1, "plus_grid"),
+    ("walker_delta", 4, 9, 2, "ring"), ("walker_delta", 1, 1, 0, "plus_grid"),
+])
+def test_mesh_links_are_the_topology_links(pattern, planes, per_plane, phasing, topology):
+    """The snapshot graph holds exactly the links `orbc.compiler.topology` defines, once."""
+    shell = Shell("s", 550e3, 0.9, False, None, 0.0, pattern, planes, per_plane, phasing,
+                  "hw", "p")
+    # No grazing limit (a line of sight may cross the Earth): topology only.
+    policy = LinkPolicy("p", topology, None, -6378137.0, 3.0, 1.5, None, 0.0)
+    columns = expand(shell)
+    plan = MeshPlan(policy, 0, planes, per_plane, topology == "plus_grid" and planes > 1,
+                    phasing if topology == "plus_grid" and planes > 1
+                    and pattern == "walker_delta" else None, 6.9e6)
+    positions = circular_positions_eci(columns.semi_major_axis_m, columns.inclination_rad,
+                                       columns.raan_rad, columns.mean_anomaly_rad)
+    links = Links((_mesh(plan, positions),), *(np.zeros(0, int),) * 2, np.zeros(0),
+                  *(np.zeros(0, int),) * 2, np.zeros(0))
+    a, b, _ = laser_links(links)
+    got = sorted(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))
+    want = sorted((int(x), int(y)) for _, xs, ys in grid_pairs(shell, columns, policy)
+                  for x, y in zip(xs, ys))
+    assert got == want

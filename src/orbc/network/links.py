@@ -19,7 +19,6 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from orbc.compiler.model import LinkPolicy, Model
-from orbc.compiler.topology import grid_pairs
 from orbc.constants import EARTH_RADIUS_M
 from orbc.network.nodes import Nodes
 from orbc.physics.geometry import max_grazing_range_m, segment_min_altitude_m
@@ -33,16 +32,20 @@ _VERTICAL_ALLOWANCE_RAD = math.radians(0.25)
 
 
 @attrs.frozen
-class PairLinks:
-    """Fixed satellite pairs (grid and ring links), network rows."""
+class MeshPlan:
+    """A `plus_grid` or `ring` policy on one shell (topology as `orbc.compiler.topology`)."""
 
     policy: LinkPolicy
-    a: np.ndarray  # int64
-    b: np.ndarray  # int64
+    first: int  # network row of the shell's first satellite
+    planes: int
+    per_plane: int
+    across: bool  # links to the next plane (plus_grid with ≥ 2 planes)
+    seam_shift: int | None  # slot shift of the seam links of a Walker delta; None: no seam
+    radius_low_m: float  # no satellite of the shell is nearer the Earth's centre
 
 
 @attrs.frozen
-class NearestLinks:
+class NearestPlan:
     """Each satellite of `users` links to its nearest satellite of `relays` (network rows)."""
 
     policy: LinkPolicy
@@ -52,38 +55,56 @@ class NearestLinks:
 
 @attrs.frozen
 class LinkPlan:
-    pairs: tuple[PairLinks, ...]
-    nearest: tuple[NearestLinks, ...]
+    meshes: tuple[MeshPlan, ...]
+    nearest: tuple[NearestPlan, ...]
+
+
+@attrs.frozen
+class Mesh:
+    """A mesh's links at one snapshot: lengths in metres, inf where a link is not usable.
+
+    Satellite (p, s) is network row first + p·per_plane + s.
+    """
+
+    plan: MeshPlan
+    along: np.ndarray  # (P, S): (p, s)–(p, s+1 mod S)
+    across: np.ndarray  # (P−1, S): (p, s)–(p+1, s); (0, S) without cross-plane links
+    seam: np.ndarray  # (S,): (P−1, s)–(0, s+shift mod S); (0,) without a seam
 
 
 @attrs.frozen
 class Links:
-    """The links at one snapshot. Laser links are unordered pairs of satellite rows; ground
-    links join station index `station` to satellite row `satellite`."""
+    """The links at one snapshot. Relay links join satellite row `relay_user` to
+    `relay_target`; ground links join station index `gsl_station` to `gsl_satellite`."""
 
-    isl_a: np.ndarray  # int64
-    isl_b: np.ndarray  # int64
-    isl_length_m: np.ndarray
+    meshes: tuple[Mesh, ...]
+    relay_user: np.ndarray  # int64
+    relay_target: np.ndarray  # int64
+    relay_length_m: np.ndarray
     gsl_station: np.ndarray  # int64
     gsl_satellite: np.ndarray  # int64
     gsl_length_m: np.ndarray
 
 
 def link_plan(model: Model, nodes: Nodes) -> LinkPlan:
-    """The laser links every policy asks for, as network rows."""
-    pairs, nearest = [], []
+    """The laser links every policy asks for."""
+    meshes, nearest = [], []
     for part in nodes.shells:
         shell = part.shell
         for name in policy_names(shell):
             policy = model.link_policies[name]
-            for _, a, b in grid_pairs(shell, part.columns, policy):
-                pairs.append(PairLinks(policy, a + part.first, b + part.first))
-            if policy.topology == "nearest" and policy.relay is not None:
+            if policy.topology in ("plus_grid", "ring"):
+                across = policy.topology == "plus_grid" and shell.planes > 1
+                seam = shell.phasing if across and shell.pattern == "walker_delta" else None
+                meshes.append(MeshPlan(policy, part.first, shell.planes, shell.per_plane,
+                                       across, seam,
+                                       part.columns.semi_major_axis_m / _RADIUS_ALLOWANCE))
+            elif policy.topology == "nearest" and policy.relay is not None:
                 relay = nodes.shell_nodes(policy.relay)
-                nearest.append(NearestLinks(
+                nearest.append(NearestPlan(
                     policy, np.arange(part.first, part.first + len(part)),
                     np.arange(relay.first, relay.first + len(relay))))
-    return LinkPlan(tuple(pairs), tuple(nearest))
+    return LinkPlan(tuple(meshes), tuple(nearest))
 
 
 def policy_names(shell) -> tuple[str, ...]:
@@ -93,20 +114,51 @@ def policy_names(shell) -> tuple[str, ...]:
 
 def links_at(plan: LinkPlan, nodes: Nodes, positions_m: np.ndarray) -> Links:
     """Every link that exists with the satellites at `positions_m` (satellites, 3)."""
-    parts_a, parts_b = [], []
-    for pair in plan.pairs:
-        keep = _usable(pair.policy, positions_m[pair.a], positions_m[pair.b])
-        parts_a.append(pair.a[keep])
-        parts_b.append(pair.b[keep])
+    meshes = tuple(_mesh(mesh, positions_m) for mesh in plan.meshes)
+    users, relays = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for near in plan.nearest:
-        users, relays = _nearest(near, positions_m)
-        parts_a.append(users)
-        parts_b.append(relays)
-    a, b = _unique_pairs(np.concatenate(parts_a + [np.zeros(0, np.int64)]),
-                         np.concatenate(parts_b + [np.zeros(0, np.int64)]))
+        found = _nearest(near, positions_m)
+        users.append(found[0])
+        relays.append(found[1])
+    user, relay = np.concatenate(users), np.concatenate(relays)
     station, satellite, ground_length = ground_links(nodes, positions_m)
-    return Links(a, b, np.linalg.norm(positions_m[a] - positions_m[b], axis=-1),
+    return Links(meshes, user, relay, np.linalg.norm(positions_m[user] - positions_m[relay],
+                                                     axis=-1),
                  station, satellite, ground_length)
+
+
+def _mesh(plan: MeshPlan, positions_m: np.ndarray) -> Mesh:
+    planes, per_plane = plan.planes, plan.per_plane
+    grid = positions_m[plan.first:plan.first + planes * per_plane].reshape(planes, per_plane, 3)
+    if per_plane > 1:
+        along = _lengths(plan, grid, np.roll(grid, -1, axis=1))
+    else:
+        along = np.full((planes, 1), np.inf)  # a lone satellite links to nobody in its plane
+    across = _lengths(plan, grid[:-1], grid[1:]) if plan.across else np.zeros((0, per_plane))
+    seam = np.zeros(0)
+    if plan.seam_shift is not None:
+        seam = _lengths(plan, grid[-1], np.roll(grid[0], -plan.seam_shift, axis=0))
+    return Mesh(plan, along, across, seam)
+
+
+def _lengths(plan: MeshPlan, a_m: np.ndarray, b_m: np.ndarray) -> np.ndarray:
+    """Lengths of the links between points `a_m` and `b_m` (..., 3); inf where a link is
+    beyond `max_range` or its line of sight dips below the grazing altitude.
+
+    Two points no nearer the centre than r are in sight above altitude g whenever they
+    are within 2·√(r² − (R⊕ + g)²) of each other; only longer links need the exact test.
+    """
+    policy = plan.policy
+    length = np.linalg.norm(a_m - b_m, axis=-1)
+    usable = np.ones(length.shape, dtype=bool)
+    if policy.max_range_m is not None:
+        usable &= length <= policy.max_range_m
+    graze = EARTH_RADIUS_M + policy.min_grazing_altitude_m
+    doubt = usable & (length > 2.0 * math.sqrt(max(plan.radius_low_m**2 - graze**2, 0.0)))
+    if doubt.any():
+        usable[doubt] = (segment_min_altitude_m(a_m[doubt], b_m[doubt])
+                         >= policy.min_grazing_altitude_m)
+    return np.where(usable, length, np.inf)
 
 
 def _usable(policy: LinkPolicy, a_m: np.ndarray, b_m: np.ndarray) -> np.ndarray:
@@ -118,7 +170,7 @@ def _usable(policy: LinkPolicy, a_m: np.ndarray, b_m: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _nearest(near: NearestLinks, positions_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _nearest(near: NearestPlan, positions_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(user, relay) rows of the nearest-relay links that are usable at this snapshot."""
     if not len(near.relays) or not len(near.users):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -137,41 +189,43 @@ def _nearest(near: NearestLinks, positions_m: np.ndarray) -> tuple[np.ndarray, n
     return user_rows[keep], relay_rows[keep]
 
 
-def _unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each unordered pair once (two policies may ask for the same link), sorted. A sort
-    and a comparison with the neighbour: numpy's hashing `unique` is far slower here."""
-    low, high = np.minimum(a, b), np.maximum(a, b)
-    keep = low != high
-    width = int(high.max(initial=0)) + 1
-    keys = np.sort(low[keep] * width + high[keep])
-    first = np.ones(len(keys), dtype=bool)
-    first[1:] = keys[1:] != keys[:-1]
-    keys = keys[first]
-    return keys // width, keys % width
-
-
 def ground_links(nodes: Nodes, positions_m: np.ndarray):
-    """(station index, satellite row, length m) of every ground link.
+    """(station index, satellite row, length m) of every ground link, by station then row.
 
-    A cheap screen on the Earth-central angle (one matrix product) leaves the few
-    satellites near each station; the elevation is then computed exactly for those.
+    Shell by shell, a screen on the Earth-central angle (a dot product with each
+    station's direction) leaves the few satellites near each station; the elevation is
+    then computed exactly for those.
     """
-    empty = np.zeros(0, np.int64)
-    radio = np.flatnonzero(nodes.radio_mask())
-    if not len(radio) or not len(nodes.station_names):
-        return empty, empty, np.zeros(0)
-    points = positions_m[radio]
-    radius = np.linalg.norm(points, axis=-1)
-    station_radius = np.linalg.norm(nodes.station_ecef_m, axis=-1)
-    central = max_central_angle_rad(station_radius, float(radius.max()) * _RADIUS_ALLOWANCE,
-                                    np.maximum(nodes.station_min_elevation_rad
-                                               - _VERTICAL_ALLOWANCE_RAD, 0.0))
-    cosine = np.cos(np.minimum(central + _VERTICAL_ALLOWANCE_RAD, math.pi))
-    directions = nodes.station_ecef_m / station_radius[:, None]
-    candidate, station = np.nonzero(points @ directions.T >= radius[:, None] * cosine[None, :])
-    line = points[candidate] - nodes.station_ecef_m[station]
-    length = np.linalg.norm(line, axis=-1)
-    sin_elevation = np.sum(line * nodes.station_up[station], axis=-1) / length
-    keep = sin_elevation >= np.sin(nodes.station_min_elevation_rad[station])
-    order = np.lexsort((radio[candidate][keep], station[keep]))
-    return (station[keep][order], radio[candidate][keep][order], length[keep][order])
+    found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))]
+    if len(nodes.station_names):
+        station_radius = np.linalg.norm(nodes.station_ecef_m, axis=-1)
+        directions = nodes.station_ecef_m / station_radius[:, None]
+        screen_elevation = np.maximum(nodes.station_min_elevation_rad - _VERTICAL_ALLOWANCE_RAD,
+                                      0.0)
+        for part in nodes.shells:
+            if not part.has_radio:
+                continue
+            radius = part.columns.semi_major_axis_m
+            central = max_central_angle_rad(station_radius, radius * _RADIUS_ALLOWANCE,
+                                            screen_elevation)
+            threshold = radius / _RADIUS_ALLOWANCE * np.cos(
+                np.minimum(central + _VERTICAL_ALLOWANCE_RAD, math.pi))
+            points = positions_m[part.first:part.first + len(part)]
+            x, y, z = points.T.copy()  # contiguous columns: numpy's (n, 3) @ (3, k) is slow
+            rows, stations = [], []
+            for index, (dx, dy, dz) in enumerate(directions):  # a loop over stations
+                dot = x * dx
+                dot += y * dy
+                dot += z * dz
+                near = np.flatnonzero(dot >= threshold[index])
+                rows.append(near)
+                stations.append(np.full(len(near), index))
+            row, station = np.concatenate(rows), np.concatenate(stations)
+            line = points[row] - nodes.station_ecef_m[station]
+            length = np.linalg.norm(line, axis=-1)
+            sin_elevation = np.sum(line * nodes.station_up[station], axis=-1) / length
+            keep = sin_elevation >= np.sin(nodes.station_min_elevation_rad[station])
+            found.append((station[keep], row[keep] + part.first, length[keep]))
+    station, satellite, length = (np.concatenate(column) for column in zip(*found))
+    order = np.lexsort((satellite, station))
+    return station[order], satellite[order], length[order]

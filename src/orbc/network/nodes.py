@@ -101,11 +101,6 @@ class Nodes:
         parts = [s.positions_m(time_s, angle) for s in self.shells]
         return np.concatenate(parts) if parts else np.zeros((0, 3))
 
-    def radio_mask(self) -> np.ndarray:
-        """Which satellites may take a ground link (bool, satellites)."""
-        parts = [np.full(len(s), s.has_radio) for s in self.shells]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
-
     def name_of(self, node: int) -> str:
         """The name of any node: a satellite, or a station (either of its two nodes)."""
         for part in self.shells:

@@ -20,15 +20,50 @@ from scipy.sparse.csgraph import dijkstra
 from orbc.network.links import Links
 
 
+def laser_links(links: Links) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, length m) of every usable laser link of the snapshot, each pair once."""
+    parts = [(links.relay_user, links.relay_target, links.relay_length_m)]
+    for mesh in links.meshes:
+        plan = mesh.plan
+        rows = np.arange(plan.first, plan.first + plan.planes * plan.per_plane).reshape(
+            plan.planes, plan.per_plane)
+        # In a plane of two, s→s+1 and s+1→s are one link; with two planes and no phase
+        # shift the seam repeats the cross-plane links.
+        pairs = [(rows, np.roll(rows, -1, axis=1), mesh.along)]
+        if plan.per_plane == 2:
+            pairs = [(rows[:, :1], rows[:, 1:], mesh.along[:, :1])]
+        if len(mesh.across):
+            pairs.append((rows[:-1], rows[1:], mesh.across))
+        if plan.seam_shift is not None and not (plan.planes == 2 and plan.seam_shift == 0):
+            pairs.append((rows[-1], np.roll(rows[0], -plan.seam_shift), mesh.seam))
+        for a, b, length in pairs:
+            usable = np.isfinite(length)
+            parts.append((a[usable], b[usable], length[usable]))
+    a, b, length = (np.concatenate(column) for column in zip(*parts))
+    if len({mesh.plan.first for mesh in links.meshes}) < len(links.meshes):
+        a, b, length = _once(a, b, length)  # two policies on one shell may share links
+    return a, b, length
+
+
+def _once(a: np.ndarray, b: np.ndarray, length: np.ndarray):
+    """Each unordered pair once (a sort and a neighbour comparison)."""
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    keys = low * (int(high.max(initial=0)) + 1) + high
+    order = np.argsort(keys, kind="stable")
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = keys[order][1:] != keys[order][:-1]
+    keep = order[first]
+    return a[keep], b[keep], length[keep]
+
+
 def snapshot_graph(links: Links, satellites: int, stations: int) -> csr_matrix:
     """The directed graph of one snapshot, weights in metres."""
     size = satellites + 2 * stations
-    rows = np.concatenate([links.isl_a, links.isl_b, satellites + links.gsl_station,
-                           links.gsl_satellite])
-    columns = np.concatenate([links.isl_b, links.isl_a, links.gsl_satellite,
+    a, b, length = laser_links(links)
+    rows = np.concatenate([a, b, satellites + links.gsl_station, links.gsl_satellite])
+    columns = np.concatenate([b, a, links.gsl_satellite,
                               satellites + stations + links.gsl_station])
-    weights = np.concatenate([links.isl_length_m, links.isl_length_m, links.gsl_length_m,
-                              links.gsl_length_m])
+    weights = np.concatenate([length, length, links.gsl_length_m, links.gsl_length_m])
     return csr_matrix((weights, (rows, columns)), shape=(size, size))
 
 

@@ -72,8 +72,8 @@ def _compute(model: Model) -> NetworkRun:
     latency = {part.shell.name: np.full((len(times), len(part)), np.inf, np.float32)
                for part in nodes.shells} if stations else {}
     for step, time_s in enumerate(times):
-        positions = nodes.positions_m(float(time_s))
-        graph = snapshot_graph(links_at(plan, nodes, positions), satellites, stations)
+        links = links_at(plan, nodes, nodes.positions_m(float(time_s)))
+        graph = snapshot_graph(links, satellites, stations)
         if routes:
             distances, predecessors = from_stations(graph, satellites, np.array(sources))
             for i, route in enumerate(routes):
