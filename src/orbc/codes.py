@@ -155,6 +155,16 @@ _register("physics", {
         is capped.""",
     "isl-margin-thin": """(warning) The weakest laser link has less than 1 dB above
         `min_margin`.""",
+    "too-few-terminals": """A shell's link policies need more laser terminals per satellite than
+        its hardware's `laser_terminal.count`: `plus_grid` takes 4, `ring` 2, `nearest` 1 (one
+        relay link). The terminals a relay satellite has left after its own policies are what
+        it can lend to users that relay through it.""",
+    "relay-oversubscribed": """With relay fan-in, a satellite has a relay link less often than
+        the policy's `min_availability`. A relay satellite serves at most as many users as it
+        has free laser terminals (its `count` minus what its own link policies take); at each
+        network snapshot the users nearest to it are served first and the others have no relay
+        link (they do not fall back to a farther relay). The message names the snapshot with
+        the worst oversubscription (users asking for a relay / its free terminals).""",
     "relay-availability": """A satellite has a usable relay (in range, in sight above the
         grazing altitude, closing with `min_margin`) less often than the policy's
         `min_availability`. Evaluated for a sample of the shell's satellites at 2048 instants

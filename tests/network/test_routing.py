@@ -24,7 +24,8 @@ def _links(isl, gsl):
     isl = np.array(isl, dtype=float).reshape(-1, 3)
     gsl = np.array(gsl, dtype=float).reshape(-1, 3)
     return Links((), isl[:, 0].astype(np.int64), isl[:, 1].astype(np.int64), isl[:, 2],
-                 gsl[:, 0].astype(np.int64), gsl[:, 1].astype(np.int64), gsl[:, 2])
+                 gsl[:, 0].astype(np.int64), gsl[:, 1].astype(np.int64), gsl[:, 2],
+                 np.zeros(0, np.int64), 0.0)
 
 
 def test_square_mesh_takes_the_short_side():
@@ -89,9 +90,21 @@ def test_mesh_links_are_the_topology_links(pattern, planes, per_plane, phasing, 
     positions = circular_positions_eci(columns.semi_major_axis_m, columns.inclination_rad,
                                        columns.raan_rad, columns.mean_anomaly_rad)
     links = Links((_mesh(plan, positions),), *(np.zeros(0, int),) * 2, np.zeros(0),
-                  *(np.zeros(0, int),) * 2, np.zeros(0))
+                  *(np.zeros(0, int),) * 2, np.zeros(0), np.zeros(0, int), 0.0)
     a, b, _ = laser_links(links)
     got = sorted(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist()))
     want = sorted((int(x), int(y)) for _, xs, ys in grid_pairs(shell, columns, policy)
                   for x, y in zip(xs, ys))
     assert got == want
+
+
+def test_relay_fan_in_serves_the_nearest_users_first():
+    from orbc.network.links import _fan_in
+
+    relay = np.array([7, 7, 7, 3, 7])
+    length = np.array([5.0, 1.0, 3.0, 9.0, 2.0])
+    served, ratio = _fan_in(relay, length, np.array([2, 2, 2, 2, 2]))
+    assert served.tolist() == [False, True, False, True, True]  # relay 7 keeps 1.0 and 2.0
+    assert ratio == 2.0  # relay 7: 4 users asking, 2 free terminals
+    unlimited, ratio = _fan_in(relay, length, np.full(5, -1))
+    assert unlimited.all() and ratio == 0.0

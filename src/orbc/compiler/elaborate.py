@@ -257,9 +257,11 @@ class Elaborator:
         raan0 = self._first_node(raw, values, sso, inclination, constellation)
         if inclination is None or raan0 is None:
             return None
+        policies = values["isl"] or ()
         return m.Shell(name, values["altitude"], inclination, sso, values["ltan"], raan0,
                        patterns[0], walker["planes"], walker["per_plane"], walker["phasing"],
-                       values["hardware"], values["isl"], spans)
+                       values["hardware"], policies[0] if policies else None, spans,
+                       link_policies=policies)
 
     def _inclination(self, name: str, raw: RawBlock, values: dict) -> tuple[float | None, bool]:
         if values["inclination"] != "sun_synchronous":
@@ -368,16 +370,18 @@ class Elaborator:
 
     def check_references(self, shells: dict, policies: dict) -> None:
         for name, raw in sorted(self.blocks["shell"].items()):
-            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy")):
-                field = raw.fields.get(attribute)
-                if field is not None and field.value not in self.blocks[kind]:
-                    self._unknown_reference(field.value, kind, field.span)
+            field = raw.fields.get("hardware")
+            if field is not None and field.value not in self.blocks["hardware"]:
+                self._unknown_reference(field.value, "hardware", field.span)
             isl = raw.fields.get("isl")
-            policy = policies.get(isl.value) if isl else None
-            if policy is not None and policy.relay == name:
-                self.error("relay-is-self", f'shell "{name}" would relay through itself',
-                           isl.span, help="a `nearest` policy links to another shell; use "
-                                          "`plus_grid` for links inside a shell")
+            for label in isl.value if isl else ():
+                if label not in self.blocks["link_policy"]:
+                    self._unknown_reference(label, "link_policy", isl.span)
+                policy = policies.get(label)
+                if policy is not None and policy.relay == name:
+                    self.error("relay-is-self", f'shell "{name}" would relay through itself',
+                               isl.span, help="a `nearest` policy links to another shell; use "
+                                              "`plus_grid` for links inside a shell")
         for raw in self.blocks["link_policy"].values():
             relay = raw.fields.get("relay")
             if relay is not None and relay.value not in self.blocks["shell"]:
@@ -386,9 +390,10 @@ class Elaborator:
     def check_usage(self) -> None:
         used = {"hardware": set(), "link_policy": set()}
         for raw in self.blocks["shell"].values():
-            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy")):
-                if attribute in raw.fields:
-                    used[kind].add(raw.fields[attribute].value)
+            if "hardware" in raw.fields:
+                used["hardware"].add(raw.fields["hardware"].value)
+            if "isl" in raw.fields:
+                used["link_policy"].update(raw.fields["isl"].value)
         for raw in self.blocks["hardware"].values():
             if raw.parent:
                 used["hardware"].add(raw.parent)

@@ -130,8 +130,9 @@ class Shell:
     per_plane: int
     phasing: int
     hardware: str
-    isl: str | None
+    isl: str | None  # the first link policy (targets that take one policy per shell)
     spans: Mapping[str, Span] = _spans
+    link_policies: tuple[str, ...] = ()  # every link policy of the shell, in spec order
 
     @property
     def satellites(self) -> int:

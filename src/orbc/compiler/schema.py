@@ -100,6 +100,11 @@ def reference(kind, *, required=False, doc=""):
     return Attr("reference", required=required, refers_to=kind, example=f'"my-{kind}"', doc=doc)
 
 
+def references(kind, example, *, doc=""):
+    """One label or a list of labels of blocks of `kind`; the value is a tuple."""
+    return Attr("references", refers_to=kind, example=example, doc=doc)
+
+
 SOLAR_ARRAY = BlockSpec({
     "area": quantity(u.AREA, "105 m^2", low=0, low_open=True, required=True),
     "efficiency": fraction("30 %", required=True, low_open=True, doc="cell efficiency at BOL"),
@@ -194,7 +199,8 @@ SHELL = BlockSpec({
     "raan_offset": quantity(u.ANGLE, "0 deg", low=-2 * math.pi, high=2 * math.pi,
                             doc="right ascension of the first plane's node at epoch"),
     "hardware": reference("hardware", required=True),
-    "isl": reference("link_policy"),
+    "isl": references("link_policy", '["grid", "to-relay"]',
+                      doc="a link policy, or a list of them"),
 }, blocks={"walker_delta": WALKER, "walker_star": WALKER})
 
 LINK_POLICY = BlockSpec({

@@ -243,6 +243,14 @@ class Validator:
         self._expect(name, attr, value, f"the label of a `{attr.refers_to}` as a string")
         return None
 
+    def _as_references(self, name: str, attr: schema.Attr, value: Value) -> tuple | None:
+        items = value.items if isinstance(value, Sequence) and not value.is_tuple else (value,)
+        if not all(isinstance(item, Text) for item in items):
+            self._expect(name, attr, value, f"the label of a `{attr.refers_to}` as a string, "
+                                            "or a list of them")
+            return None
+        return tuple(dict.fromkeys(item.value for item in items))  # in order, each once
+
     def _as_timestamp(self, name: str, attr: schema.Attr, value: Value) -> np.datetime64 | None:
         if not isinstance(value, Instant):
             self._expect(name, attr, value, "a UTC timestamp")

@@ -21,6 +21,7 @@ from scipy.spatial import cKDTree
 from orbc.compiler.model import LinkPolicy, Model
 from orbc.constants import EARTH_RADIUS_M
 from orbc.network.nodes import Nodes
+from orbc.network.terminals import free_terminals
 from orbc.physics.geometry import max_grazing_range_m, segment_min_altitude_m
 from orbc.physics.visibility import max_central_angle_rad
 
@@ -51,6 +52,7 @@ class NearestPlan:
     policy: LinkPolicy
     users: np.ndarray  # int64
     relays: np.ndarray  # int64
+    free_terminals: int | None  # users one relay satellite can serve; None: no limit
 
 
 @attrs.frozen
@@ -84,6 +86,8 @@ class Links:
     gsl_station: np.ndarray  # int64
     gsl_satellite: np.ndarray  # int64
     gsl_length_m: np.ndarray
+    relay_refused: np.ndarray  # int64: users with a relay in range refused by fan-in
+    relay_oversubscription: float  # max over relays of users asking / free terminals
 
 
 def link_plan(model: Model, nodes: Nodes) -> LinkPlan:
@@ -103,28 +107,50 @@ def link_plan(model: Model, nodes: Nodes) -> LinkPlan:
                 relay = nodes.shell_nodes(policy.relay)
                 nearest.append(NearestPlan(
                     policy, np.arange(part.first, part.first + len(part)),
-                    np.arange(relay.first, relay.first + len(relay))))
+                    np.arange(relay.first, relay.first + len(relay)),
+                    free_terminals(model, relay.shell)))
     return LinkPlan(tuple(meshes), tuple(nearest))
 
 
 def policy_names(shell) -> tuple[str, ...]:
     """The link policies a shell uses."""
-    return (shell.isl,) if shell.isl else ()
+    return shell.link_policies
 
 
 def links_at(plan: LinkPlan, nodes: Nodes, positions_m: np.ndarray) -> Links:
     """Every link that exists with the satellites at `positions_m` (satellites, 3)."""
     meshes = tuple(_mesh(mesh, positions_m) for mesh in plan.meshes)
-    users, relays = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))]
     for near in plan.nearest:
-        found = _nearest(near, positions_m)
-        users.append(found[0])
-        relays.append(found[1])
-    user, relay = np.concatenate(users), np.concatenate(relays)
+        user, relay = _nearest(near, positions_m)
+        cap = -1 if near.free_terminals is None else near.free_terminals
+        found.append((user, relay, np.full(len(user), cap)))
+    user, relay, cap = (np.concatenate(column) for column in zip(*found))
+    length = np.linalg.norm(positions_m[user] - positions_m[relay], axis=-1)
+    served, oversubscription = _fan_in(relay, length, cap)
     station, satellite, ground_length = ground_links(nodes, positions_m)
-    return Links(meshes, user, relay, np.linalg.norm(positions_m[user] - positions_m[relay],
-                                                     axis=-1),
-                 station, satellite, ground_length)
+    return Links(meshes, user[served], relay[served], length[served], station, satellite,
+                 ground_length, user[~served], oversubscription)
+
+
+def _fan_in(relay: np.ndarray, length: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, float]:
+    """Which relay requests are served when a relay satellite takes at most `cap` users
+    (−1: no limit), nearest first; and the largest requests / cap of any relay."""
+    served = np.ones(len(relay), dtype=bool)
+    if not len(relay) or not np.any(cap >= 0):
+        return served, 0.0
+    order = np.lexsort((length, relay))
+    ordered = relay[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sizes = np.diff(np.r_[starts, len(ordered)])
+    rank = np.arange(len(ordered)) - np.repeat(starts, sizes)
+    limited = cap[order] >= 0
+    served[order] = ~limited | (rank < cap[order])
+    caps = cap[order][starts]
+    with np.errstate(divide="ignore"):
+        ratio = np.where(caps > 0, sizes / np.maximum(caps, 1), np.inf)
+    ratio = ratio[caps >= 0]
+    return served, float(ratio.max()) if len(ratio) else 0.0
 
 
 def _mesh(plan: MeshPlan, positions_m: np.ndarray) -> Mesh:

@@ -42,6 +42,9 @@ class NetworkRun:
     routes: dict[str, RouteSeries]
     # own shell -> (snapshots, satellites) one-way latency to the nearest station, s (inf: none)
     latency_s: dict[str, np.ndarray]
+    relay_served: np.ndarray  # (satellites,) snapshots at which each had a relay link
+    relay_refused: np.ndarray  # (snapshots,) users refused by relay fan-in
+    relay_oversubscription: np.ndarray  # (snapshots,) worst users asking / free terminals
 
 
 _runs: dict[int, tuple[weakref.ref, NetworkRun]] = {}
@@ -71,8 +74,13 @@ def _compute(model: Model) -> NetworkRun:
     paths: list[list[np.ndarray]] = [[] for _ in routes]
     latency = {part.shell.name: np.full((len(times), len(part)), np.inf, np.float32)
                for part in nodes.shells} if stations else {}
+    served = np.zeros(satellites, np.int64)
+    refused, oversubscription = np.zeros(len(times), np.int64), np.zeros(len(times))
     for step, time_s in enumerate(times):
         links = links_at(plan, nodes, nodes.positions_m(float(time_s)))
+        served += np.bincount(links.relay_user, minlength=satellites)
+        refused[step] = len(links.relay_refused)
+        oversubscription[step] = links.relay_oversubscription
         graph = snapshot_graph(links, satellites, stations)
         if routes:
             distances, predecessors = from_stations(graph, satellites, np.array(sources))
@@ -88,4 +96,5 @@ def _compute(model: Model) -> NetworkRun:
                                                   / SPEED_OF_LIGHT)
     series = {route.name: RouteSeries(route, lengths[i], tuple(paths[i]))
               for i, route in enumerate(routes)}
-    return NetworkRun(model.constellation.epoch, times, nodes, series, latency)
+    return NetworkRun(model.constellation.epoch, times, nodes, series, latency, served, refused,
+                      oversubscription)

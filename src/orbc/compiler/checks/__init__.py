@@ -15,6 +15,7 @@ from orbc.compiler.checks.network import check_network
 from orbc.compiler.checks.orbit import check_orbits
 from orbc.compiler.checks.power import check_power, loads_w
 from orbc.compiler.checks.relay import check_relays
+from orbc.compiler.checks.terminals import check_terminals
 from orbc.compiler.checks.thermal import check_thermal
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
@@ -35,6 +36,7 @@ def run_checks(model: Model) -> Feasibility:
     check_power(context, orbits)
     check_thermal(context)
     check_grid_links(context)
+    check_terminals(context)
     check_relays(context)
     check_downlinks(context)
     routes = check_network(context)

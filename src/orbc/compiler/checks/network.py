@@ -27,6 +27,7 @@ def check_network(context: CheckContext) -> dict[str, dict]:
     run = network_run(model)
     for name, latency in run.latency_s.items():
         context.shell_figures(name)["latency_to_ground_ms"] = latency_figures(latency)
+    _judge_fan_in(context, run)
     figures = {}
     for name, series in run.routes.items():
         figures[name] = route_figures(series)
@@ -78,6 +79,41 @@ def _judge(context: CheckContext, run: NetworkRun, series: RouteSeries) -> None:
                        route.spans.get("max_rtt" if bounded else ""),
                        "add ground stations or laser links, or lower the stations' "
                        "min_elevation", severity="error" if bounded else "warning")
+
+
+def _judge_fan_in(context: CheckContext, run: NetworkRun) -> None:
+    """Relay availability with fan-in: each relay satellite serves at most its free
+    terminals' worth of users (`orbc.network.links`)."""
+    model = context.model
+    worst = int(np.argmax(run.relay_oversubscription)) if len(run.times_s) else 0
+    for part in run.nodes.shells:
+        policies = [model.link_policies[p] for p in part.shell.link_policies
+                    if model.link_policies[p].topology == "nearest"]
+        if not policies or not len(run.times_s):
+            continue
+        fraction = run.relay_served[part.first:part.first + len(part)] / len(run.times_s)
+        ratio = float(run.relay_oversubscription[worst])
+        figures = context.shell_figures(part.shell.name).setdefault("relay", {})
+        figures.update({
+            "availability_with_fan_in": float(fraction.mean()),
+            "availability_with_fan_in_min": float(fraction.min()),
+            "oversubscription_max": ratio if math.isfinite(ratio) else None,
+            "refused_max": int(run.relay_refused[worst]),
+        })
+        policy = max(policies, key=lambda p: p.min_availability)
+        if run.relay_refused.any() and fraction.min() < policy.min_availability:
+            oversubscribed = (f"{ratio:.1f}× its free terminals" if math.isfinite(ratio)
+                              else "with no free terminal")
+            context.report(
+                "relay-oversubscribed",
+                f'shell "{part.shell.name}": with relay fan-in a satellite has a relay link only '
+                f"{fraction.min():.0%} of the time (mean {fraction.mean():.0%}); policy "
+                f'"{policy.name}" asks for {policy.min_availability:.0%}. Worst at '
+                f"{_time(run, worst)}: {int(run.relay_refused[worst])} users refused, a relay "
+                f"asked by {oversubscribed}",
+                policy.spans.get("min_availability"),
+                "give the relay hardware more laser terminals, add relay satellites, or lower "
+                "min_availability")
 
 
 def _time(run: NetworkRun, step: int) -> str:
