@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from orbc.compiler.checks.context import CheckContext
-from orbc.compiler.checks.isl import shell_policies, optical_margin_db, range_for_margin_m
+from orbc.compiler.checks.isl import optical_margin_db, range_for_margin_m, shell_policies
 from orbc.compiler.columns import ShellColumns, expand
 from orbc.compiler.model import LinkPolicy, Model, Shell
 from orbc.physics.geometry import (

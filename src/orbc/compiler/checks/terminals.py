@@ -6,6 +6,7 @@ from __future__ import annotations
 from orbc.compiler.checks.context import CheckContext
 from orbc.network.terminals import TERMINALS_PER_POLICY, terminals_needed
 
+
 def check_terminals(context: CheckContext) -> None:
     model = context.model
     for name, shell in model.shells.items():
