@@ -73,6 +73,14 @@ _register("import", {
         reads files outside the spec's root, so specs stay self-contained and safe to build in
         CI.""",
     "import-cycle": """Files import each other in a circle.""",
+    "external-escapes-root": """An `external` source points outside the folder of the root
+        spec. orbc never reads files outside the spec's root: vendor the other operator's spec
+        or catalog beside yours.""",
+    "external-unreadable": """An `external` source is missing, unreadable, of an unknown kind
+        (.orb, .tle/.txt, .xml OMM, .kvn OMM), or holds no element set that SGP4 can
+        initialise.""",
+    "external-invalid": """An `external` .orb spec does not compile on its own; `orbc check` it
+        for the details.""",
     "import-unreadable": """An imported file exists but could not be read.""",
 })
 

@@ -5,11 +5,13 @@ names resolved, cross-block rules checked. Every problem becomes a diagnostic.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import attrs
 
 from orbc.compiler import model as m
 from orbc.compiler import schema
+from orbc.compiler.externals import ExternalReader
 from orbc.compiler.validate import RawBlock, Validator
 from orbc.constants import EARTH_RADIUS_M, SECONDS_PER_DAY
 from orbc.diagnostics import Diagnostic, Span, did_you_mean
@@ -22,8 +24,9 @@ MAX_NETWORK_STEPS = 100_000  # snapshots of the network; more is a unit typo in 
 
 
 class Elaborator:
-    def __init__(self, spec: Spec):
+    def __init__(self, spec: Spec, externals: bool = True):
         self.spec = spec
+        self.load_externals = externals  # an external spec's own externals are not followed
         self.diagnostics: list[Diagnostic] = []
         self.validator = Validator(self.diagnostics, spec.sources)
         self.blocks: dict[str, dict[str, RawBlock]] = {kind: {} for kind in schema.TOP_LEVEL}
@@ -129,7 +132,8 @@ class Elaborator:
         schedule = self.schedule()
         network = self.network()
         routes = self._build_all("route", lambda n, r: self.route(n, r, stations))
-        self.check_references(shells, policies)
+        externals = self._build_all("external", self.external) if self.load_externals else {}
+        self.check_references(shells, policies, externals)
         self.check_size(shells)
         if not any(d.is_error for d in self.diagnostics):
             # A spec with errors may not reference what it means to (a misspelt label, a
@@ -138,7 +142,7 @@ class Elaborator:
         if any(d.is_error for d in self.diagnostics) or constellation is None:
             return None, self.diagnostics
         return m.Model(self.spec.modules[0].file, constellation, hardware, shells, policies,
-                       stations, schedule, network, routes), self.diagnostics
+                       stations, schedule, network, routes, externals), self.diagnostics
 
     def _build_all(self, kind: str, builder) -> dict:
         built = {name: builder(name, raw) for name, raw in sorted(self.blocks[kind].items())}
@@ -347,6 +351,18 @@ class Elaborator:
             return None
         return m.Network(values["step"], horizon, _spans(raw))
 
+    def external(self, name: str, raw: RawBlock) -> m.External | None:
+        values = self.take(raw, schema.EXTERNAL, f'`external "{name}"`')
+        if values is None or not self.spec.modules:
+            return None
+        if name in self.blocks["shell"]:
+            self.error("duplicate-block", f'`external "{name}"` has the label of a shell',
+                       raw.head, help="relays name shells and externals alike; rename one")
+            return None
+        root = Path(self.spec.modules[0].file).resolve().parent
+        return ExternalReader(root, self.diagnostics).read(name, values["source"],
+                                                           raw.fields["source"].span, raw.head)
+
     def route(self, name: str, raw: RawBlock, stations: dict) -> m.Route | None:
         values = self.take(raw, schema.ROUTE, f'`route "{name}"`')
         if values is None:
@@ -368,7 +384,7 @@ class Elaborator:
 
     # --- cross-block rules -------------------------------------------------------------------
 
-    def check_references(self, shells: dict, policies: dict) -> None:
+    def check_references(self, shells: dict, policies: dict, externals: dict) -> None:
         for name, raw in sorted(self.blocks["shell"].items()):
             field = raw.fields.get("hardware")
             if field is not None and field.value not in self.blocks["hardware"]:
@@ -384,8 +400,31 @@ class Elaborator:
                                               "`plus_grid` for links inside a shell")
         for raw in self.blocks["link_policy"].values():
             relay = raw.fields.get("relay")
-            if relay is not None and relay.value not in self.blocks["shell"]:
-                self._unknown_reference(relay.value, "shell", relay.span)
+            if relay is not None:
+                self._check_relay(relay.value, relay.span, externals)
+
+    def _check_relay(self, relay: str, span: Span, externals: dict) -> None:
+        """`relay` names an own shell, an external, or "<external>/<shell>"."""
+        if relay in self.blocks["shell"] or relay in self.blocks["external"]:
+            return
+        outer, slash, inner = relay.partition("/")
+        if slash and outer in self.blocks["external"]:
+            external = externals.get(outer)
+            if external is None or inner in external.shells:
+                return  # an external that failed to load is reported already
+            self.error("unknown-reference", f'external "{outer}" has no shell "{inner}"', span,
+                       help=did_you_mean(inner, external.shells) or (
+                           "its shells: " + ", ".join(f'"{outer}/{k}"' for k in
+                                                      sorted(external.shells))
+                           if external.shells else f'relay through all of it: "{outer}"'),
+                       label="unknown name")
+            return
+        known = sorted(self.blocks["shell"]) + sorted(self.blocks["external"])
+        self.error("unknown-reference", f'no `shell` or `external` is labelled "{relay}"', span,
+                   help=did_you_mean(relay, known) or (
+                       "defined: " + ", ".join(f'"{k}"' for k in known) if known
+                       else f'define it with `shell "{relay}" {{ ... }}`'),
+                   label="unknown name")
 
     def check_usage(self) -> None:
         used = {"hardware": set(), "link_policy": set()}

@@ -183,6 +183,26 @@ class Route:
     spans: Mapping[str, Span] = _spans
 
 
+@attrs.frozen(eq=False)
+class External:
+    """Another operator's satellites, used as relays and for ground links only.
+
+    Either a whole elaborated spec (`model`: its shells, hardware and link policies) or
+    element sets (`names`, `satellites`: `sgp4.api.Satrec`, flown with SGP4).
+    """
+
+    name: str
+    source: str  # display path of the file
+    model: Model | None
+    names: tuple[str, ...]
+    satellites: tuple  # sgp4.api.Satrec
+    spans: Mapping[str, Span] = _spans
+
+    @property
+    def shells(self) -> Mapping[str, Shell]:
+        return self.model.shells if self.model is not None else {}
+
+
 @attrs.frozen
 class Constellation:
     name: str
@@ -204,6 +224,7 @@ class Model:
     schedule: Schedule
     network: Network = Network(60.0, None)
     routes: Mapping[str, Route] = attrs.field(factory=dict)
+    externals: Mapping[str, External] = attrs.field(factory=dict)
 
     @property
     def satellites(self) -> int:

@@ -211,7 +211,8 @@ LINK_POLICY = BlockSpec({
     "min_margin": quantity(u.DIMENSIONLESS, "3 dB", logarithmic=True, default=3.0),
     "inter_plane_cutoff_latitude": quantity(u.ANGLE, "75 deg", low=0, high=90 * DEG,
                                             default=90 * DEG),
-    "relay": reference("shell"),
+    "relay": Attr("reference", refers_to="shell", example='"relay"',
+                  doc='an own shell, an external, or "<external>/<shell>"'),
     "min_availability": fraction("70 %", default=0.0),
 })
 
@@ -252,6 +253,12 @@ ROUTE = BlockSpec({
     "max_rtt": quantity(u.TIME, "80 ms", low=0, low_open=True),
 })
 
+EXTERNAL = BlockSpec({
+    "source": Attr("reference", required=True, refers_to="file",
+                   example='"vendor/starlink-gen1.orb"',
+                   doc="an .orb spec, TLEs (.tle/.txt) or OMM (.xml/.kvn) inside the root folder"),
+})
+
 CONSTELLATION = BlockSpec({
     "epoch": Attr("timestamp", required=True, example="2027-03-21T00:00:00Z"),
     "mission_life": quantity(u.TIME, "5 yr", low=0, low_open=True, high=50 * 365.25 * 86400,
@@ -261,7 +268,7 @@ CONSTELLATION = BlockSpec({
 TOP_LEVEL: dict[str, BlockSpec] = {
     "constellation": CONSTELLATION, "hardware": HARDWARE, "shell": SHELL,
     "link_policy": LINK_POLICY, "ground_station": GROUND_STATION, "schedule": SCHEDULE,
-    "network": NETWORK, "route": ROUTE,
+    "network": NETWORK, "route": ROUTE, "external": EXTERNAL,
 }
 
 

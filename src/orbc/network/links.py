@@ -20,7 +20,7 @@ from scipy.spatial import cKDTree
 
 from orbc.compiler.model import LinkPolicy, Model
 from orbc.constants import EARTH_RADIUS_M
-from orbc.network.nodes import Nodes
+from orbc.network.nodes import NOWHERE_M, Nodes
 from orbc.network.terminals import free_terminals
 from orbc.physics.geometry import max_grazing_range_m, segment_min_altitude_m
 from orbc.physics.visibility import max_central_angle_rad
@@ -52,7 +52,7 @@ class NearestPlan:
     policy: LinkPolicy
     users: np.ndarray  # int64
     relays: np.ndarray  # int64
-    free_terminals: int | None  # users one relay satellite can serve; None: no limit
+    free_terminals: np.ndarray  # per relay: users it can serve at once (−1: no limit)
 
 
 @attrs.frozen
@@ -91,25 +91,36 @@ class Links:
 
 
 def link_plan(model: Model, nodes: Nodes) -> LinkPlan:
-    """The laser links every policy asks for."""
+    """The laser links every policy asks for: own shells' policies, and the meshes
+    (`plus_grid`, `ring`) of external specs."""
     meshes, nearest = [], []
     for part in nodes.shells:
+        owner = model if part.external is None else model.externals[part.external].model
         shell = part.shell
         for name in policy_names(shell):
-            policy = model.link_policies[name]
+            policy = owner.link_policies[name]
             if policy.topology in ("plus_grid", "ring"):
                 across = policy.topology == "plus_grid" and shell.planes > 1
                 seam = shell.phasing if across and shell.pattern == "walker_delta" else None
                 meshes.append(MeshPlan(policy, part.first, shell.planes, shell.per_plane,
                                        across, seam,
                                        part.columns.semi_major_axis_m / _RADIUS_ALLOWANCE))
-            elif policy.topology == "nearest" and policy.relay is not None:
-                relay = nodes.shell_nodes(policy.relay)
+            elif (policy.topology == "nearest" and policy.relay is not None
+                  and part.external is None):
+                relays = nodes.relay_parts(policy.relay)
                 nearest.append(NearestPlan(
                     policy, np.arange(part.first, part.first + len(part)),
-                    np.arange(relay.first, relay.first + len(relay)),
-                    free_terminals(model, relay.shell)))
+                    np.concatenate([np.arange(r.first, r.first + len(r)) for r in relays]),
+                    np.concatenate([np.full(len(r), _free(model, r)) for r in relays])))
     return LinkPlan(tuple(meshes), tuple(nearest))
+
+
+def _free(model: Model, part) -> int:
+    """Users one relay satellite of `part` can serve (−1: no limit known, element sets)."""
+    if not hasattr(part, "shell"):
+        return -1
+    owner = model if part.external is None else model.externals[part.external].model
+    return free_terminals(owner, part.shell)
 
 
 def policy_names(shell) -> tuple[str, ...]:
@@ -122,9 +133,8 @@ def links_at(plan: LinkPlan, nodes: Nodes, positions_m: np.ndarray) -> Links:
     meshes = tuple(_mesh(mesh, positions_m) for mesh in plan.meshes)
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))]
     for near in plan.nearest:
-        user, relay = _nearest(near, positions_m)
-        cap = -1 if near.free_terminals is None else near.free_terminals
-        found.append((user, relay, np.full(len(user), cap)))
+        user, index = _nearest(near, positions_m)
+        found.append((user, near.relays[index], near.free_terminals[index]))
     user, relay, cap = (np.concatenate(column) for column in zip(*found))
     length = np.linalg.norm(positions_m[user] - positions_m[relay], axis=-1)
     served, oversubscription = _fan_in(relay, length, cap)
@@ -197,22 +207,25 @@ def _usable(policy: LinkPolicy, a_m: np.ndarray, b_m: np.ndarray) -> np.ndarray:
 
 
 def _nearest(near: NearestPlan, positions_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(user, relay) rows of the nearest-relay links that are usable at this snapshot."""
+    """(user row, index into `near.relays`) of the nearest-relay links usable at this
+    snapshot."""
     if not len(near.relays) or not len(near.users):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     users = positions_m[near.users]
     radius = float(np.linalg.norm(users, axis=-1).max()) * _RADIUS_ALLOWANCE
-    relay_radius = float(np.linalg.norm(positions_m[near.relays], axis=-1).max())
+    relay_points = positions_m[near.relays]
+    relay_radii = np.linalg.norm(relay_points, axis=-1)
+    relay_radius = float(relay_radii[relay_radii < NOWHERE_M / 2].max(initial=EARTH_RADIUS_M))
     # Nothing farther than the longest line of sight between the two shells can be usable.
     bound = float(max_grazing_range_m(radius - EARTH_RADIUS_M, relay_radius - EARTH_RADIUS_M,
                                       near.policy.min_grazing_altitude_m)) * _RADIUS_ALLOWANCE
     if near.policy.max_range_m is not None:
         bound = min(bound, near.policy.max_range_m)
-    _, found = cKDTree(positions_m[near.relays]).query(users, distance_upper_bound=bound)
+    _, found = cKDTree(relay_points).query(users, distance_upper_bound=bound, workers=-1)
     has = found < len(near.relays)
-    user_rows, relay_rows = near.users[has], near.relays[found[has]]
-    keep = _usable(near.policy, positions_m[user_rows], positions_m[relay_rows])
-    return user_rows[keep], relay_rows[keep]
+    user_rows, index = near.users[has], found[has]
+    keep = _usable(near.policy, positions_m[user_rows], positions_m[near.relays[index]])
+    return user_rows[keep], index[keep]
 
 
 def ground_links(nodes: Nodes, positions_m: np.ndarray):
@@ -228,15 +241,18 @@ def ground_links(nodes: Nodes, positions_m: np.ndarray):
         directions = nodes.station_ecef_m / station_radius[:, None]
         screen_elevation = np.maximum(nodes.station_min_elevation_rad - _VERTICAL_ALLOWANCE_RAD,
                                       0.0)
-        for part in nodes.shells:
+        for part in nodes.parts:
             if not part.has_radio:
                 continue
-            radius = part.columns.semi_major_axis_m
-            central = max_central_angle_rad(station_radius, radius * _RADIUS_ALLOWANCE,
-                                            screen_elevation)
-            threshold = radius / _RADIUS_ALLOWANCE * np.cos(
-                np.minimum(central + _VERTICAL_ALLOWANCE_RAD, math.pi))
             points = positions_m[part.first:part.first + len(part)]
+            if hasattr(part, "columns"):
+                radius = part.columns.semi_major_axis_m
+                central = max_central_angle_rad(station_radius, radius * _RADIUS_ALLOWANCE,
+                                                screen_elevation)
+                threshold = radius / _RADIUS_ALLOWANCE * np.cos(
+                    np.minimum(central + _VERTICAL_ALLOWANCE_RAD, math.pi))
+            else:  # element sets: any orbit, a few thousand satellites; test them all
+                threshold = np.full(len(directions), -np.inf)
             x, y, z = points.T.copy()  # contiguous columns: numpy's (n, 3) @ (3, k) is slow
             rows, stations = [], []
             for index, (dx, dy, dz) in enumerate(directions):  # a loop over stations

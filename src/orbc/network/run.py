@@ -73,7 +73,7 @@ def _compute(model: Model) -> NetworkRun:
     lengths = np.full((len(routes), len(times)), np.inf)
     paths: list[list[np.ndarray]] = [[] for _ in routes]
     latency = {part.shell.name: np.full((len(times), len(part)), np.inf, np.float32)
-               for part in nodes.shells} if stations else {}
+               for part in nodes.own_shells} if stations else {}
     served = np.zeros(satellites, np.int64)
     refused, oversubscription = np.zeros(len(times), np.int64), np.zeros(len(times))
     for step, time_s in enumerate(times):
@@ -91,7 +91,7 @@ def _compute(model: Model) -> NetworkRun:
                 paths[i].append(path_to(predecessors[row], satellites + sources[row], target))
         if latency:
             nearest, _ = to_nearest_station(graph, satellites, stations)
-            for part in nodes.shells:
+            for part in nodes.own_shells:
                 latency[part.shell.name][step] = (nearest[part.first:part.first + len(part)]
                                                   / SPEED_OF_LIGHT)
     series = {route.name: RouteSeries(route, lengths[i], tuple(paths[i]))

@@ -86,7 +86,7 @@ def _judge_fan_in(context: CheckContext, run: NetworkRun) -> None:
     terminals' worth of users (`orbc.network.links`)."""
     model = context.model
     worst = int(np.argmax(run.relay_oversubscription)) if len(run.times_s) else 0
-    for part in run.nodes.shells:
+    for part in run.nodes.own_shells:
         policies = [model.link_policies[p] for p in part.shell.link_policies
                     if model.link_policies[p].topology == "nearest"]
         if not policies or not len(run.times_s):
