@@ -100,7 +100,6 @@ class ExternalReader:
 
     def _error(self, code: str, message: str, span: Span, help: str | None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, help=help))
-        return None
 
 
 def _elements(text: str, suffix: str) -> tuple[list[str], list[Satrec]]:

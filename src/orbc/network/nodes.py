@@ -39,7 +39,6 @@ from orbc.physics.propagation import sgp4_shell, sgp4_xyz_m
 from orbc.physics.sun import days_since_j2000
 from orbc.physics.visibility import geodetic_up, gmst_rad, gmst_rate_rad_s, station_ecef_m
 
-
 J2000_JD = 2451545.0  # Julian date of 2000-01-01 12:00, the origin of days_since_j2000
 NOWHERE_M = 1e12  # where a satellite that SGP4 cannot fly is put: far from everything
 
