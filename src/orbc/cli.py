@@ -132,11 +132,13 @@ def cmd_check(args) -> int:
     failed = _failed(result, args.strict)
     if args.format == "json":
         print(render_json_document(not failed, list(result.diagnostics), result.shells,
-                                   summary=result.summary, routes=result.routes))
+                                   summary=result.summary, routes=result.routes,
+                                   **({"network": result.network} if result.network else {})))
     else:
         _print_diagnostics(result, args.format, sys.stdout)
         if result.shells and args.format == "human":
-            print(render_figures(result.shells, result.summary, result.routes))
+            print(render_figures(result.shells, result.summary, result.routes,
+                                 result.network))
         print(_summary(result, failed))
     return EXIT_SPEC_ERRORS if failed else EXIT_OK
 
@@ -174,7 +176,8 @@ def _build(args, result: Compilation, names: list[str], engine: Engine | None) -
     failed = _failed(result, args.strict)
     if args.format == "json":
         print(render_json_document(not failed, list(result.diagnostics), result.shells,
-                                   summary=result.summary, routes=result.routes))
+                                   summary=result.summary, routes=result.routes,
+                                   **({"network": result.network} if result.network else {})))
     else:
         _print_diagnostics(result, args.format, sys.stderr)
     if failed:

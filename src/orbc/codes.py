@@ -188,6 +188,13 @@ _register("physics", {
         for other stations. Satellites fly SGP4 from the element sets orbc emits. RTT is twice
         the shortest one-way path length over c (vacuum). The message names the worst
         snapshot.""",
+    "capacity-exceeded": """At some network snapshot a load exceeds its capacity. Each compute
+        satellite sends its `egress` to its nearest station (shortest path over the network,
+        as for latency to ground); a laser link carries the smaller of its two terminals'
+        `rate`, a ground link the satellite radio's rate (its `rate`, else bandwidth × the
+        DVB-S2 spectral efficiency of the best MODCOD within its `required_esn0`), a station
+        its `capacity`. The message names the worst overload (load / capacity) and its
+        snapshot.""",
     "route-unreachable": """A route has no path at some network snapshots (the message counts
         them): no satellite in view of a station, or no chain of laser links between the two
         ends. An error when the route has a `max_rtt`, which an unreachable snapshot cannot

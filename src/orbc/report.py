@@ -47,6 +47,17 @@ _ROUTE_COLUMNS = [
 ]
 
 
+def _rate(bps: float | None) -> str:
+    return "no limit" if bps is None else f"{bps / 1e9:,.1f} Gbps"
+
+
+_STATION_COLUMNS = [
+    ("station", lambda n, f: n),
+    ("peak load", lambda n, f: _rate(f["peak_load_bps"])),
+    ("capacity", lambda n, f: _rate(f["capacity_bps"])),
+]
+
+
 def _table(columns, rows_by_name: dict[str, dict]) -> list[str]:
     rows = [[title for title, _ in columns]]
     rows += [[cell(name, figures) for _, cell in columns]
@@ -59,12 +70,21 @@ def _table(columns, rows_by_name: dict[str, dict]) -> list[str]:
 
 
 def render_figures(shells: dict[str, dict], summary: dict,
-                   routes: dict[str, dict] | None = None) -> str:
+                   routes: dict[str, dict] | None = None, network: dict | None = None) -> str:
     """The shells table (latency to ground is one-way, ms), the routes table when the spec
-    has routes, and the totals."""
+    has routes, the network's peak loads when it declares an egress, and the totals."""
     lines = _table(_COLUMNS, shells)
     if routes:
         lines += [""] + _table(_ROUTE_COLUMNS, routes)
+    if network:
+        lines += [""] + _table(_STATION_COLUMNS, network["stations"])
+        for kind in ("isl", "gsl"):
+            busiest = network[f"busiest_{kind}"]
+            if busiest:
+                ends = " → ".join(busiest[k] for k in ("from", "to", "satellite", "station")
+                                  if k in busiest)
+                lines.append(f"busiest {kind.upper()}: {_rate(network[f'busiest_{kind}_load_bps'])}"
+                             f" of {_rate(busiest['capacity_bps'])}, {ends} at {busiest['time']}")
     lines.append(f"\ntotal: {summary['satellites']:,} satellites, "
                  f"{_power(summary['array_power_bol_w'])} of array (BOL), "
                  f"{_power(summary['load_w'])} of load, "

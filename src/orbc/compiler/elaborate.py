@@ -200,14 +200,16 @@ class Elaborator:
             radiator=_build(parts["radiator"], lambda v: m.Radiator(
                 v["area"], v["faces"], v["emissivity"], v["absorptivity"], v["temperature"])),
             compute=_build(parts["compute"], lambda v: m.Compute(
-                v["accelerators"], v["power_each"], v["flops_each"], v["shed_in_eclipse"])),
+                v["accelerators"], v["power_each"], v["flops_each"], v["shed_in_eclipse"],
+                egress_bps=v["egress"])),
             loads=tuple(m.Load(label, v["power"], v["shed_in_eclipse"], spans)
                         for label, v, spans in loads),
             laser_terminal=_build(parts["laser_terminal"], lambda v: m.LaserTerminal(
                 v["count"], v["power"], v["aperture"], v["aperture_efficiency"], v["wavelength"],
                 v["rate"], v["sensitivity"], v["losses"], v["pointing_error"])),
             radios=tuple(m.Radio(label, v["power"], v["antenna_gain"], v["frequency"],
-                                 v["bandwidth"], v["losses"], v["required_esn0"], spans)
+                                 v["bandwidth"], v["losses"], v["required_esn0"], spans,
+                                 rate_bps=v["rate"])
                          for label, v, spans in radios),
             spans=_spans(raw),
         )
@@ -319,7 +321,8 @@ class Elaborator:
             radio_values["g_over_t"] if radio_values else None,
             optical_values["aperture"] if optical_values else None,
             optical_values["sensitivity"] if optical_values else None,
-            optical_values["aperture_efficiency"] if optical_values else None, spans)
+            optical_values["aperture_efficiency"] if optical_values else None, spans,
+            capacity_bps=values["capacity"])
 
     def schedule(self) -> m.Schedule | None:
         raw = self.blocks["schedule"].get("")

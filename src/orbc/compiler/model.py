@@ -54,6 +54,7 @@ class Compute:
     flops_each: float  # FLOP/s
     shed_in_eclipse: bool
     spans: Mapping[str, Span] = _spans
+    egress_bps: float | None = None  # sent to the ground over the network
 
 
 @attrs.frozen
@@ -88,6 +89,7 @@ class Radio:
     losses_db: float
     required_esn0_db: float
     spans: Mapping[str, Span] = _spans
+    rate_bps: float | None = None  # declared information rate; see network.capacity
 
 
 @attrs.frozen
@@ -152,6 +154,7 @@ class GroundStation:
     optical_sensitivity_dbw: float | None
     optical_aperture_efficiency: float | None
     spans: Mapping[str, Span] = _spans
+    capacity_bps: float | None = None  # the most it takes from the network; None: no limit
 
 
 @attrs.frozen

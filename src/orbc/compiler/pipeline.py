@@ -23,6 +23,7 @@ class Compilation:
     shells: dict = attrs.field(factory=dict)  # per-shell feasibility figures
     summary: dict = attrs.field(factory=dict)  # constellation totals
     routes: dict = attrs.field(factory=dict)  # per-route network figures
+    network: dict = attrs.field(factory=dict)  # network capacity figures
 
     @property
     def errors(self) -> int:
@@ -45,10 +46,12 @@ def compile_spec(path: str | os.PathLike, feasibility: bool = True) -> Compilati
     if any(d.is_error for d in spec.diagnostics):
         return Compilation(None, tuple(sorted(spec.diagnostics, key=sort_key)), spec.sources)
     model, problems = elaborate(spec)
-    shells, summary, routes = {}, {}, {}
+    shells, summary, routes, network = {}, {}, {}, {}
     if model is not None and feasibility:
         checked = run_checks(model)
         problems += checked.diagnostics
-        shells, summary, routes = checked.shells, checked.summary, checked.routes
+        shells, summary = checked.shells, checked.summary
+        routes, network = checked.routes, checked.network
     diagnostics = sorted(spec.diagnostics + problems, key=sort_key)
-    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary, routes)
+    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary, routes,
+                       network)

@@ -141,6 +141,8 @@ COMPUTE = BlockSpec({
     "power_each": quantity(u.POWER, "1 kW", low=0, required=True),
     "flops_each": quantity(u.COMPUTE_RATE, "2 PFLOPS", low=0, required=True),
     "shed_in_eclipse": flag(doc="compute is throttled off during eclipse"),
+    "egress": quantity(u.DATA_RATE, "10 Gbps", low=0,
+                       doc="what each satellite sends to the ground over the network"),
 }, label="none")
 
 LOAD = BlockSpec({
@@ -176,6 +178,9 @@ RADIO = BlockSpec({
                        doc="line, atmospheric and pointing losses"),
     "required_esn0": quantity(u.DIMENSIONLESS, "1 dB", logarithmic=True, default=1.0,
                               doc="Es/N0 threshold; 1.0 dB is DVB-S2 QPSK 1/2 at QEF"),
+    "rate": quantity(u.DATA_RATE, "4 Gbps", low=0, low_open=True,
+                     doc="information rate; default: bandwidth × the DVB-S2 spectral "
+                         "efficiency of the best MODCOD that needs at most required_esn0"),
 }, repeatable=True)
 
 HARDWARE = BlockSpec({
@@ -230,6 +235,8 @@ GROUND_STATION = BlockSpec({
     "location": Attr("location", required=True, example="(47.67 deg, -122.12 deg, 80 m)"),
     "min_elevation": quantity(u.ANGLE, "25 deg", low=0, high=90 * DEG, default=10 * DEG),
     "antennas": count("4", default=1, high=10_000),
+    "capacity": quantity(u.DATA_RATE, "400 Gbps", low=0, low_open=True,
+                         doc="the most the station takes from the network; no limit if absent"),
 }, blocks={"radio": GROUND_RADIO, "optical": GROUND_OPTICAL})
 
 SCHEDULE = BlockSpec({

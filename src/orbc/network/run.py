@@ -16,6 +16,7 @@ import numpy as np
 
 from orbc.compiler.model import Model, Route
 from orbc.constants import SPEED_OF_LIGHT
+from orbc.network.capacity import Capacities, Peaks, capacities, tree_loads
 from orbc.network.links import link_plan, links_at
 from orbc.network.nodes import Nodes, network_nodes, snapshot_times_s
 from orbc.network.routing import from_stations, path_to, snapshot_graph, to_nearest_station
@@ -45,6 +46,8 @@ class NetworkRun:
     relay_served: np.ndarray  # (satellites,) snapshots at which each had a relay link
     relay_refused: np.ndarray  # (snapshots,) users refused by relay fan-in
     relay_oversubscription: np.ndarray  # (snapshots,) worst users asking / free terminals
+    peaks: Peaks | None  # loads, when some satellite declares an egress
+    limits: Capacities
 
 
 _runs: dict[int, tuple[weakref.ref, NetworkRun]] = {}
@@ -74,6 +77,8 @@ def _compute(model: Model) -> NetworkRun:
     paths: list[list[np.ndarray]] = [[] for _ in routes]
     latency = {part.shell.name: np.full((len(times), len(part)), np.inf, np.float32)
                for part in nodes.own_shells} if stations else {}
+    limits = capacities(model, nodes)
+    peaks = Peaks(np.zeros(stations)) if limits.any_egress and stations else None
     served = np.zeros(satellites, np.int64)
     refused, oversubscription = np.zeros(len(times), np.int64), np.zeros(len(times))
     for step, time_s in enumerate(times):
@@ -90,11 +95,14 @@ def _compute(model: Model) -> NetworkRun:
                 lengths[i, step] = distances[row, target]
                 paths[i].append(path_to(predecessors[row], satellites + sources[row], target))
         if latency:
-            nearest, _ = to_nearest_station(graph, satellites, stations)
+            nearest, before = to_nearest_station(graph, satellites, stations)
+            if peaks is not None:
+                peaks.add(step, tree_loads(before, satellites, stations, limits.egress_bps),
+                          limits)
             for part in nodes.own_shells:
                 latency[part.shell.name][step] = (nearest[part.first:part.first + len(part)]
                                                   / SPEED_OF_LIGHT)
     series = {route.name: RouteSeries(route, lengths[i], tuple(paths[i]))
               for i, route in enumerate(routes)}
     return NetworkRun(model.constellation.epoch, times, nodes, series, latency, served, refused,
-                      oversubscription)
+                      oversubscription, peaks, limits)

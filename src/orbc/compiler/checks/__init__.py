@@ -28,6 +28,7 @@ class Feasibility:
     shells: dict[str, dict]
     summary: dict
     routes: dict[str, dict] = attrs.Factory(dict)  # route name -> figures
+    network: dict = attrs.Factory(dict)  # capacity figures, when an egress is declared
 
 
 def run_checks(model: Model) -> Feasibility:
@@ -39,9 +40,9 @@ def run_checks(model: Model) -> Feasibility:
     check_terminals(context)
     check_relays(context)
     check_downlinks(context)
-    routes = check_network(context)
+    routes, network = check_network(context)
     shells = {name: context.figures[name] for name in sorted(context.figures)}
-    return Feasibility(context.diagnostics, shells, _summary(model), routes)
+    return Feasibility(context.diagnostics, shells, _summary(model), routes, network)
 
 
 def _summary(model: Model) -> dict:

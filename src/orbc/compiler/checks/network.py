@@ -18,12 +18,12 @@ from orbc.network.nodes import iso_times
 from orbc.network.run import NetworkRun, RouteSeries, network_run
 
 
-def check_network(context: CheckContext) -> dict[str, dict]:
-    """Fill the shells' latency figures, report routes over their bound; return the route
-    figures by route name."""
+def check_network(context: CheckContext) -> tuple[dict[str, dict], dict]:
+    """Fill the shells' latency figures, report routes over their bound and loads over
+    capacity; return the route figures by route name and the capacity figures."""
     model = context.model
     if not model.shells or not model.ground_stations:
-        return {}
+        return {}, {}
     run = network_run(model)
     for name, latency in run.latency_s.items():
         context.shell_figures(name)["latency_to_ground_ms"] = latency_figures(latency)
@@ -32,7 +32,53 @@ def check_network(context: CheckContext) -> dict[str, dict]:
     for name, series in run.routes.items():
         figures[name] = route_figures(series)
         _judge(context, run, series)
+    return figures, _capacity(context, run)
+
+
+def _capacity(context: CheckContext, run: NetworkRun) -> dict:
+    """Peak loads against capacity (`orbc.network.capacity`); `capacity-exceeded` at the
+    `egress` line when any load is over its capacity."""
+    peaks = run.peaks
+    if peaks is None:
+        return {}
+    nodes, limits = run.nodes, run.limits
+    isl_load, isl_a, isl_b, isl_step = peaks.isl
+    gsl_load, gsl_sat, gsl_station, gsl_step = peaks.gsl
+    figures = {
+        "stations": {name: {"peak_load_bps": float(peaks.station_bps[i]),
+                            "capacity_bps": _finite(limits.station_bps[i])}
+                     for i, name in enumerate(nodes.station_names)},
+        "busiest_isl_load_bps": isl_load,
+        "busiest_isl": None if isl_a < 0 else {
+            "from": nodes.name_of(isl_a), "to": nodes.name_of(isl_b),
+            "time": _time(run, isl_step),
+            "capacity_bps": _finite(min(limits.laser_rate_bps[isl_a],
+                                        limits.laser_rate_bps[isl_b]))},
+        "busiest_gsl_load_bps": gsl_load,
+        "busiest_gsl": None if gsl_sat < 0 else {
+            "satellite": nodes.name_of(gsl_sat), "station": nodes.station_names[gsl_station],
+            "time": _time(run, gsl_step), "capacity_bps": _finite(limits.ground_rate_bps[gsl_sat])},
+    }
+    if peaks.overload is None or peaks.overload[0] <= 1.0:
+        return figures
+    ratio, kind, a, b, step, load = peaks.overload
+    what = {"station": lambda: f'station "{nodes.station_names[a]}"',
+            "gsl": lambda: f"the ground link {nodes.name_of(a)} → {nodes.station_names[b]}",
+            "isl": lambda: f"the laser link {nodes.name_of(a)} → {nodes.name_of(b)}"}[kind]()
+    egress = next(h.compute for h in context.model.hardware.values()
+                  if h.compute and h.compute.egress_bps)
+    context.report("capacity-exceeded",
+                   f"the egress of the compute satellites overloads {what}: "
+                   f"{load / 1e9:,.1f} Gbps, {ratio:.2f}× its capacity, at {_time(run, step)} "
+                   f"({peaks.overloaded_snapshots} of {len(run.times_s)} snapshots are "
+                   "overloaded somewhere)", egress.spans.get("egress"),
+                   f"lower egress to {egress.egress_bps / ratio / 1e9:,.3g} Gbps, or add "
+                   "ground stations, capacity or link rate")
     return figures
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
 
 
 def latency_figures(latency_s: np.ndarray) -> dict:
