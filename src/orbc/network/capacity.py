@@ -170,3 +170,13 @@ class Peaks:
                 self.overload = (float(ratio[i]), kind, int(a[i]), int(b[i]), step,
                                  float(amount[i]))
         self.overloaded_snapshots += worst_here > 1.0
+
+    def merge(self, other: Peaks) -> None:
+        """Take in the peaks of other snapshots."""
+        np.maximum(self.station_bps, other.station_bps, out=self.station_bps)
+        self.isl = max(self.isl, other.isl, key=lambda peak: peak[0])
+        self.gsl = max(self.gsl, other.gsl, key=lambda peak: peak[0])
+        if other.overload is not None and (self.overload is None
+                                           or other.overload[0] > self.overload[0]):
+            self.overload = other.overload
+        self.overloaded_snapshots += other.overloaded_snapshots

@@ -9,6 +9,9 @@ its nearest station).
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
+import os
 import weakref
 
 import attrs
@@ -20,6 +23,7 @@ from orbc.network.capacity import Capacities, Peaks, capacities, tree_loads
 from orbc.network.links import link_plan, links_at
 from orbc.network.nodes import Nodes, network_nodes, snapshot_times_s
 from orbc.network.routing import from_stations, path_to, snapshot_graph, to_nearest_station
+from orbc.physics.contacts import _may_have_workers  # the same rules for forking workers
 
 
 @attrs.frozen
@@ -65,44 +69,103 @@ def network_run(model: Model) -> NetworkRun:
     return run
 
 
+@attrs.frozen
+class _Job:
+    """What every snapshot needs; forked worker processes inherit it (`_JOB`)."""
+
+    nodes: Nodes
+    plan: object  # links.LinkPlan
+    times_s: np.ndarray
+    routes: tuple[Route, ...]
+    sources: tuple[int, ...]  # station indices the routes start from
+    station_index: dict[str, int]
+    limits: Capacities
+    with_loads: bool
+
+
+@attrs.frozen
+class _Snapshot:
+    """One snapshot's results."""
+
+    lengths_m: np.ndarray  # (routes,)
+    paths: tuple[np.ndarray, ...]
+    nearest_m: np.ndarray | None  # (satellites,) float32 to the nearest station
+    served: np.ndarray  # (relay users served,) rows
+    refused: int
+    oversubscription: float
+    peaks: Peaks | None
+
+
+_JOB: list[_Job] = []  # the job of the network being computed, for forked workers
+# Below this many satellite-snapshots (≈ 10 s of work) one process does it all.
+_PARALLEL_MIN_SATELLITE_SNAPSHOTS = 5_000_000
+
+
 def _compute(model: Model) -> NetworkRun:
     nodes = network_nodes(model)
-    plan = link_plan(model, nodes)
     times = snapshot_times_s(model)
     satellites, stations = nodes.satellites, len(nodes.station_names)
     station_index = {name: i for i, name in enumerate(nodes.station_names)}
-    routes = [model.routes[name] for name in sorted(model.routes)]
-    sources = sorted({station_index[r.source] for r in routes})
-    lengths = np.full((len(routes), len(times)), np.inf)
-    paths: list[list[np.ndarray]] = [[] for _ in routes]
+    routes = tuple(model.routes[name] for name in sorted(model.routes))
+    limits = capacities(model, nodes)
+    job = _Job(nodes, link_plan(model, nodes), times, routes,
+               tuple(sorted({station_index[r.source] for r in routes})), station_index,
+               limits, limits.any_egress and stations > 0)
+    steps = range(len(times))
+    if satellites * len(times) >= _PARALLEL_MIN_SATELLITE_SNAPSHOTS and _may_have_workers():
+        _JOB[:] = [job]  # set before the fork: the workers inherit it
+        try:
+            with concurrent.futures.ProcessPoolExecutor(
+                    os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork")) as pool:
+                snapshots = list(pool.map(_snapshot_of_job, steps))
+        finally:
+            _JOB.clear()
+    else:
+        snapshots = [_snapshot(job, step) for step in steps]
+    served = np.zeros(satellites, np.int64)
+    peaks = Peaks(np.zeros(stations)) if job.with_loads else None
     latency = {part.shell.name: np.full((len(times), len(part)), np.inf, np.float32)
                for part in nodes.own_shells} if stations else {}
-    limits = capacities(model, nodes)
-    peaks = Peaks(np.zeros(stations)) if limits.any_egress and stations else None
-    served = np.zeros(satellites, np.int64)
-    refused, oversubscription = np.zeros(len(times), np.int64), np.zeros(len(times))
-    for step, time_s in enumerate(times):
-        links = links_at(plan, nodes, nodes.positions_m(float(time_s)))
-        served += np.bincount(links.relay_user, minlength=satellites)
-        refused[step] = len(links.relay_refused)
-        oversubscription[step] = links.relay_oversubscription
-        graph = snapshot_graph(links, satellites, stations)
-        if routes:
-            distances, predecessors = from_stations(graph, satellites, np.array(sources))
-            for i, route in enumerate(routes):
-                row = sources.index(station_index[route.source])
-                target = satellites + stations + station_index[route.target]
-                lengths[i, step] = distances[row, target]
-                paths[i].append(path_to(predecessors[row], satellites + sources[row], target))
-        if latency:
-            nearest, before = to_nearest_station(graph, satellites, stations)
-            if peaks is not None:
-                peaks.add(step, tree_loads(before, satellites, stations, limits.egress_bps),
-                          limits)
-            for part in nodes.own_shells:
-                latency[part.shell.name][step] = (nearest[part.first:part.first + len(part)]
-                                                  / SPEED_OF_LIGHT)
-    series = {route.name: RouteSeries(route, lengths[i], tuple(paths[i]))
+    for step, snapshot in enumerate(snapshots):
+        served += np.bincount(snapshot.served, minlength=satellites)
+        if peaks is not None:
+            peaks.merge(snapshot.peaks)
+        for part in nodes.own_shells if latency else ():
+            latency[part.shell.name][step] = snapshot.nearest_m[part.first:part.first
+                                                                + len(part)] / SPEED_OF_LIGHT
+    series = {route.name: RouteSeries(route, np.array([s.lengths_m[i] for s in snapshots]),
+                                      tuple(s.paths[i] for s in snapshots))
               for i, route in enumerate(routes)}
-    return NetworkRun(model.constellation.epoch, times, nodes, series, latency, served, refused,
-                      oversubscription, peaks, limits)
+    return NetworkRun(model.constellation.epoch, times, nodes, series, latency, served,
+                      np.array([s.refused for s in snapshots], np.int64),
+                      np.array([s.oversubscription for s in snapshots]), peaks, limits)
+
+
+def _snapshot_of_job(step: int) -> _Snapshot:
+    """In a worker: one snapshot of the inherited job."""
+    return _snapshot(_JOB[0], step)
+
+
+def _snapshot(job: _Job, step: int) -> _Snapshot:
+    nodes = job.nodes
+    satellites, stations = nodes.satellites, len(nodes.station_names)
+    links = links_at(job.plan, nodes, nodes.positions_m(float(job.times_s[step])))
+    graph = snapshot_graph(links, satellites, stations)
+    lengths, paths = np.full(len(job.routes), np.inf), []
+    if job.routes:
+        distances, predecessors = from_stations(graph, satellites, np.array(job.sources))
+        for i, route in enumerate(job.routes):
+            row = job.sources.index(job.station_index[route.source])
+            target = satellites + stations + job.station_index[route.target]
+            lengths[i] = distances[row, target]
+            paths.append(path_to(predecessors[row], satellites + job.sources[row], target))
+    nearest, peaks = None, None
+    if stations:
+        distance, before = to_nearest_station(graph, satellites, stations)
+        nearest = distance.astype(np.float32)
+        if job.with_loads:
+            peaks = Peaks(np.zeros(stations))
+            peaks.add(step, tree_loads(before, satellites, stations, job.limits.egress_bps),
+                      job.limits)
+    return _Snapshot(lengths, tuple(paths), nearest, links.relay_user, len(links.relay_refused),
+                     links.relay_oversubscription, peaks)
