@@ -205,7 +205,12 @@ def _machine_output(args, result: Compilation, failed: bool) -> str:
 
         return "\n".join([*map(render_github, result.diagnostics), _summary(result, failed)])
     return render_json_document(not failed, list(result.diagnostics), result.shells,
-                                summary=result.summary)
+                                summary=result.summary, **_network_figures(result))
+
+
+def _network_figures(result: Compilation) -> dict:
+    """The routes and network figures of the JSON document (`network` only when it has any)."""
+    return {"routes": result.routes, **({"network": result.network} if result.network else {})}
 
 
 def _failed(result: Compilation, strict: bool) -> bool:
@@ -230,7 +235,8 @@ def cmd_check(args) -> int:
     else:
         _print_diagnostics(result, args.format, sys.stdout)
         if result.shells and args.format == "human":
-            print(render_figures(result.shells, result.summary))
+            print(render_figures(result.shells, result.summary, result.routes,
+                                 result.network))
         print(_summary(result, failed))
     return EXIT_SPEC_ERRORS if failed else EXIT_OK
 
@@ -313,7 +319,8 @@ def _build(args, result: Compilation, names: list[str], engine: Engine | None) -
                          "output-unwritable", result.diagnostics) from None
     if args.format == "json":
         print(render_json_document(True, list(result.diagnostics), result.shells,
-                                   summary=result.summary, output=args.output,
+                                   summary=result.summary, **_network_figures(result),
+                                   output=args.output,
                                    physics_checks=provenance.physics_checks,
                                    artifacts=[attrs.asdict(w) for w in written]))
     elif args.format in MACHINE_FORMATS:

@@ -92,6 +92,14 @@ _register("import", {
         reads files outside the spec's root, so specs stay self-contained and safe to build in
         CI.""",
     "import-cycle": """Files import each other in a circle.""",
+    "external-escapes-root": """An `external` source points outside the folder of the root
+        spec. orbc never reads files outside the spec's root: vendor the other operator's spec
+        or catalog beside yours.""",
+    "external-unreadable": """An `external` source is missing, unreadable, of an unknown kind
+        (.orb, .tle/.txt, .xml OMM, .kvn OMM), or holds no element set that SGP4 can
+        initialise.""",
+    "external-invalid": """An `external` .orb spec does not compile on its own; `orbc check` it
+        for the details.""",
     "import-unreadable": """An imported file exists but could not be read.""",
 })
 
@@ -143,6 +151,7 @@ _register("semantic", {
         stations are written out in full.""",
     "unused-block": """A hardware or link policy block that no shell uses.""",
     "relay-is-self": """A link policy's relay shell is the shell that uses the policy.""",
+    "route-to-itself": """A `route` whose `from` and `to` name the same ground station.""",
 })
 
 _register("physics", {
@@ -181,6 +190,16 @@ _register("physics", {
         is capped.""",
     "isl-margin-thin": """(warning) The weakest laser link has less than 1 dB above
         `min_margin`.""",
+    "too-few-terminals": """A shell's link policies need more laser terminals per satellite than
+        its hardware's `laser_terminal.count`: `plus_grid` takes 4, `ring` 2, `nearest` 1 (one
+        relay link). The terminals a relay satellite has left after its own policies are what
+        it can lend to users that relay through it.""",
+    "relay-oversubscribed": """With relay fan-in, a satellite has a relay link less often than
+        the policy's `min_availability`. A relay satellite serves at most as many users as it
+        has free laser terminals (its `count` minus what its own link policies take); at each
+        network snapshot the users nearest to it are served first and the others have no relay
+        link (they do not fall back to a farther relay). The message names the snapshot with
+        the worst oversubscription (users asking for a relay / its free terminals).""",
     "relay-availability": """A satellite has a usable relay (in range, in sight above the
         grazing altitude, closing with `min_margin`) less often than the policy's
         `min_availability`. Evaluated for a sample of the shell's satellites at 2048 instants
@@ -189,6 +208,24 @@ _register("physics", {
         C/N = P_T + G_T − losses − FSPL + G/T + 228.6 − 10·log10(bandwidth), margin = C/N −
         `required_esn0` (default 1.0 dB, DVB-S2 QPSK 1/2).""",
     "downlink-margin-thin": """(warning) The downlink margin is below 3 dB at some station.""",
+    "route-rtt-exceeded": """A route's round-trip time exceeds its `max_rtt` at some network
+        snapshot. The network at a snapshot: the link policies' laser links that are within
+        their `max_range` and clear the grazing altitude, and ground links from each station to
+        every satellite with a radio above the station's `min_elevation`; stations never relay
+        for other stations. Satellites fly SGP4 from the element sets orbc emits. RTT is twice
+        the shortest one-way path length over c (vacuum). The message names the worst
+        snapshot.""",
+    "capacity-exceeded": """At some network snapshot a load exceeds its capacity. Each compute
+        satellite sends its `egress` to its nearest station (shortest path over the network,
+        as for latency to ground); a laser link carries the smaller of its two terminals'
+        `rate`, a ground link the satellite radio's rate (its `rate`, else bandwidth × the
+        DVB-S2 spectral efficiency of the best MODCOD within its `required_esn0`), a station
+        its `capacity`. The message names the worst overload (load / capacity) and its
+        snapshot.""",
+    "route-unreachable": """A route has no path at some network snapshots (the message counts
+        them): no satellite in view of a station, or no chain of laser links between the two
+        ends. An error when the route has a `max_rtt`, which an unreachable snapshot cannot
+        meet; a warning otherwise.""",
 })
 
 _register("physics", {

@@ -54,6 +54,20 @@ _PHYSICS = [
     ("ISL dB", lambda n, f: _fmt(f.get("isl", {}).get("margin_min_db"))),
     ("relay avail.", lambda n, f: _fmt(f.get("relay", {}).get("availability"), 0.01, 0, " %")),
     ("downlink dB", lambda n, f: _fmt(f.get("downlink", {}).get("margin_min_db"))),
+    ("ground ms p50", lambda n, f: _fmt(f.get("latency_to_ground_ms", {}).get("p50"),
+                                        digits=2)),
+    ("ground ms p99", lambda n, f: _fmt(f.get("latency_to_ground_ms", {}).get("p99"),
+                                        digits=2)),
+    ("no ground", lambda n, f: _fmt(f.get("latency_to_ground_ms", {})
+                                    .get("unreachable_fraction"), 0.01, 1, " %")),
+]
+
+_ROUTE_COLUMNS = [
+    ("route", lambda n, f: n),
+    ("RTT min ms", lambda n, f: _fmt(f["rtt_ms_min"], digits=2)),
+    ("RTT p50 ms", lambda n, f: _fmt(f["rtt_ms_p50"], digits=2)),
+    ("RTT max ms", lambda n, f: _fmt(f["rtt_ms_max"], digits=2)),
+    ("reachable", lambda n, f: _fmt(f["reachable_fraction"], 0.01, 1, " %")),
 ]
 
 
@@ -79,9 +93,21 @@ _LEDGER = [
 ]
 
 
-def _table(columns, shells: dict[str, dict]) -> list[str]:
+def _rate(bps: float | None) -> str:
+    return "no limit" if bps is None else f"{bps / 1e9:,.1f} Gbps"
+
+
+_STATION_COLUMNS = [
+    ("station", lambda n, f: n),
+    ("peak load", lambda n, f: _rate(f["peak_load_bps"])),
+    ("capacity", lambda n, f: _rate(f["capacity_bps"])),
+]
+
+
+def _table(columns, rows_by_name: dict[str, dict]) -> list[str]:
     rows = [[title for title, _ in columns]]
-    rows += [[cell(name, figures) for _, cell in columns] for name, figures in shells.items()]
+    rows += [[cell(name, figures) for _, cell in columns]
+             for name, figures in rows_by_name.items()]
     widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
     lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
                        enumerate(zip(row, widths))) for row in rows]
@@ -89,8 +115,22 @@ def _table(columns, shells: dict[str, dict]) -> list[str]:
     return lines
 
 
-def render_figures(shells: dict[str, dict], summary: dict) -> str:
+def render_figures(shells: dict[str, dict], summary: dict,
+                   routes: dict[str, dict] | None = None, network: dict | None = None) -> str:
+    """The shells table (latency to ground is one-way, ms), the routes table when the spec
+    has routes, the network's peak loads when it declares an egress, and the totals."""
     lines = _table(_PHYSICS, shells) + [""] + _table(_LEDGER, shells)
+    if routes:
+        lines += [""] + _table(_ROUTE_COLUMNS, routes)
+    if network:
+        lines += [""] + _table(_STATION_COLUMNS, network["stations"])
+        for kind in ("isl", "gsl"):
+            busiest = network[f"busiest_{kind}"]
+            if busiest:
+                ends = " → ".join(busiest[k] for k in ("from", "to", "satellite", "station")
+                                  if k in busiest)
+                lines.append(f"busiest {kind.upper()}: {_rate(network[f'busiest_{kind}_load_bps'])}"
+                             f" of {_rate(busiest['capacity_bps'])}, {ends} at {busiest['time']}")
     launches = summary["launches"]
     lines.append(f"\ntotal: {summary['satellites']:,} satellites, "
                  f"{_power(summary['array_power_bol_w'])} of array (BOL), "

@@ -5,11 +5,13 @@ names resolved, cross-block rules checked. Every problem becomes a diagnostic.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import attrs
 
 from orbc.compiler import model as m
 from orbc.compiler import schema
+from orbc.compiler.externals import ExternalReader
 from orbc.compiler.validate import RawBlock, Validator
 from orbc.constants import EARTH_RADIUS_M, SECONDS_PER_DAY
 from orbc.diagnostics import Diagnostic, Span, Suggestion, closest, replace_with
@@ -18,11 +20,13 @@ from orbc.physics.orbits import nodal_precession_rate_rad_s, sun_synchronous_inc
 from orbc.physics.sun import raan_from_ltan_rad
 
 MAX_SATELLITES = 10_000_000  # a larger total is a typo in a count, not a design
+MAX_NETWORK_STEPS = 100_000  # snapshots of the network; more is a unit typo in `step`
 
 
 class Elaborator:
-    def __init__(self, spec: Spec):
+    def __init__(self, spec: Spec, externals: bool = True):
         self.spec = spec
+        self.load_externals = externals  # an external spec's own externals are not followed
         self.diagnostics: list[Diagnostic] = []
         labels: dict[str, set[str]] = {}
         for module in spec.modules:
@@ -102,9 +106,10 @@ class Elaborator:
         return done[name]
 
     def _unknown_reference(self, name: str, kind: str, span: Span,
-                           besides: tuple[str, ...] = ()) -> None:
+                           besides: tuple[str, ...] = (), whole_value: bool = True) -> None:
         """Report `name` as naming no `kind` block; `besides` are blocks it may not name (a
-        hardware and those extending it, which cannot be its parent)."""
+        hardware and those extending it, which cannot be its parent). A name inside a list
+        of several (`whole_value` false) gets no machine fix: its span is the whole list."""
         known = [k for k in self.blocks[kind] if k not in besides]
         match = closest(name, known)
         self.error("unknown-reference", f"no `{kind}` is labelled \"{name}\"", span,
@@ -112,7 +117,7 @@ class Elaborator:
                        "defined: " + ", ".join(f'"{k}"' for k in sorted(known)) if known
                        else f"define it with `{kind} \"{name}\" {{ ... }}`"),
                    label="unknown name", suggestion=replace_with(
-                       f'"{match}"' if match else None, span))
+                       f'"{match}"' if match and whole_value else None, span))
 
     # --- model building ----------------------------------------------------------------------
 
@@ -148,7 +153,10 @@ class Elaborator:
         launchers = self._build_all("launcher", self.launcher)
         schedule = self.schedule()
         czml = self.czml()
-        self.check_references(shells, policies)
+        network = self.network()
+        routes = self._build_all("route", lambda n, r: self.route(n, r, stations))
+        externals = self._build_all("external", self.external) if self.load_externals else {}
+        self.check_references(shells, policies, externals)
         self.check_size(shells)
         if not any(d.is_error for d in self.diagnostics):
             # A spec with errors may not reference what it means to (a misspelt label, a
@@ -157,7 +165,8 @@ class Elaborator:
         if any(d.is_error for d in self.diagnostics) or constellation is None:
             return None, self.diagnostics
         return m.Model(self.spec.modules[0].file, constellation, hardware, shells, policies,
-                       stations, schedule, czml, launchers=launchers), self.diagnostics
+                       stations, schedule, czml, network, routes, externals,
+                       launchers=launchers), self.diagnostics
 
     def _build_all(self, kind: str, builder) -> dict:
         built = {name: builder(name, raw) for name, raw in sorted(self.blocks[kind].items())}
@@ -219,7 +228,7 @@ class Elaborator:
                 areal_density_kg_m2=v["areal_density"])),
             compute=_build(parts["compute"], lambda v: m.Compute(
                 v["accelerators"], v["power_each"], v["flops_each"], v["shed_in_eclipse"],
-                mass_each_kg=v["mass_each"])),
+                mass_each_kg=v["mass_each"], egress_bps=v["egress"])),
             loads=tuple(m.Load(label, v["power"], v["shed_in_eclipse"], spans, mass_kg=v["mass"])
                         for label, v, spans in loads),
             laser_terminal=_build(parts["laser_terminal"], lambda v: m.LaserTerminal(
@@ -228,7 +237,7 @@ class Elaborator:
                 mass_each_kg=v["mass"])),
             radios=tuple(m.Radio(label, v["power"], v["antenna_gain"], v["frequency"],
                                  v["bandwidth"], v["losses"], v["required_esn0"], spans,
-                                 mass_kg=v["mass"])
+                                 mass_kg=v["mass"], rate_bps=v["rate"])
                          for label, v, spans in radios),
             spans=_spans(raw),
         )
@@ -282,9 +291,11 @@ class Elaborator:
         raan0 = self._first_node(raw, values, sso, inclination, constellation)
         if inclination is None or raan0 is None:
             return None
+        policies = values["isl"] or ()
         return m.Shell(name, values["altitude"], inclination, sso, values["ltan"], raan0,
                        patterns[0], walker["planes"], walker["per_plane"], walker["phasing"],
-                       values["hardware"], values["isl"], spans, launcher=values["launcher"])
+                       values["hardware"], policies[0] if policies else None, spans,
+                       link_policies=policies, launcher=values["launcher"])
 
     def _inclination(self, name: str, raw: RawBlock, values: dict) -> tuple[float | None, bool]:
         if values["inclination"] != "sun_synchronous":
@@ -342,7 +353,8 @@ class Elaborator:
             radio_values["g_over_t"] if radio_values else None,
             optical_values["aperture"] if optical_values else None,
             optical_values["sensitivity"] if optical_values else None,
-            optical_values["aperture_efficiency"] if optical_values else None, spans)
+            optical_values["aperture_efficiency"] if optical_values else None, spans,
+            capacity_bps=values["capacity"])
 
     def launcher(self, name: str, raw: RawBlock) -> m.Launcher | None:
         values = self.take(raw, schema.LAUNCHER, f'`launcher "{name}"`')
@@ -365,41 +377,124 @@ class Elaborator:
         values = self.take(raw, schema.CZML, "`czml`") or {}
         shells = values.get("shells")
         return m.CzmlView(values.get("horizon"), values.get("step"),
-                          None if shells is None else tuple(label for label, _ in shells),
+                          shells,
                           _spans(raw))
+    def network(self) -> m.Network | None:
+        raw = self.blocks["network"].get("")
+        if raw is None:
+            raw = RawBlock("network", None, None, None, None)
+        values = self.take(raw, schema.NETWORK, "`network`")
+        if values is None:
+            return None
+        horizon = values["horizon"]
+        if horizon is not None and horizon / values["step"] > MAX_NETWORK_STEPS:
+            self.error("out-of-range", f"the network would have {horizon / values['step']:,.0f} "
+                       f"snapshots, more than the {MAX_NETWORK_STEPS:,} orbc takes",
+                       raw.fields["horizon"].span,
+                       help="lengthen `step` or shorten `horizon`")
+            return None
+        if horizon is not None and horizon < values["step"]:
+            self.error("out-of-range", "the network `horizon` is shorter than one `step`",
+                       raw.fields["horizon"].span, help="make the horizon at least one step")
+            return None
+        return m.Network(values["step"], horizon, _spans(raw))
+
+    def external(self, name: str, raw: RawBlock) -> m.External | None:
+        values = self.take(raw, schema.EXTERNAL, f'`external "{name}"`')
+        if values is None or not self.spec.modules:
+            return None
+        if name in self.blocks["shell"]:
+            self.error("duplicate-block", f'`external "{name}"` has the label of a shell',
+                       raw.head, help="relays name shells and externals alike; rename one")
+            return None
+        root = Path(self.spec.modules[0].file).resolve().parent
+        return ExternalReader(root, self.diagnostics).read(name, values["source"],
+                                                           raw.fields["source"].span, raw.head)
+
+    def route(self, name: str, raw: RawBlock, stations: dict) -> m.Route | None:
+        values = self.take(raw, schema.ROUTE, f'`route "{name}"`')
+        if values is None:
+            return None
+        complete = True
+        for attribute in ("from", "to"):
+            field = raw.fields[attribute]
+            if field.value not in self.blocks["ground_station"]:
+                self._unknown_reference(field.value, "ground_station", field.span)
+                complete = False
+        if complete and values["from"] == values["to"]:
+            self.error("route-to-itself", f'route "{name}" starts and ends at '
+                       f'"{values["from"]}"', raw.fields["to"].span,
+                       help="name two different ground stations")
+            complete = False
+        if not complete or values["from"] not in stations or values["to"] not in stations:
+            return None
+        return m.Route(name, values["from"], values["to"], values["max_rtt"], _spans(raw))
 
     # --- cross-block rules -------------------------------------------------------------------
 
-    def check_references(self, shells: dict, policies: dict) -> None:
+    def check_references(self, shells: dict, policies: dict, externals: dict) -> None:
         for name, raw in sorted(self.blocks["shell"].items()):
-            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy"),
-                                    ("launcher", "launcher")):
+            for attribute, kind in (("hardware", "hardware"), ("launcher", "launcher")):
                 field = raw.fields.get(attribute)
                 if field is not None and field.value not in self.blocks[kind]:
                     self._unknown_reference(field.value, kind, field.span)
             isl = raw.fields.get("isl")
-            policy = policies.get(isl.value) if isl else None
-            if policy is not None and policy.relay == name:
-                self.error("relay-is-self", f'shell "{name}" would relay through itself',
-                           isl.span, help="a `nearest` policy links to another shell; use "
-                                          "`plus_grid` for links inside a shell")
+            for label in isl.value if isl else ():
+                if label not in self.blocks["link_policy"]:
+                    self._unknown_reference(label, "link_policy", isl.span,
+                                            whole_value=len(isl.value) == 1)
+                policy = policies.get(label)
+                if policy is not None and policy.relay == name:
+                    self.error("relay-is-self", f'shell "{name}" would relay through itself',
+                               isl.span, help="a `nearest` policy links to another shell; use "
+                                              "`plus_grid` for links inside a shell")
         czml = self.blocks["czml"].get("")
         if czml is not None and "shells" in czml.fields:
-            for label, span in czml.fields["shells"].value:
+            field = czml.fields["shells"]
+            for label in field.value:
                 if label not in self.blocks["shell"]:
-                    self._unknown_reference(label, "shell", span)
+                    self._unknown_reference(label, "shell", field.span,
+                                            whole_value=len(field.value) == 1)
         for raw in self.blocks["link_policy"].values():
             relay = raw.fields.get("relay")
-            if relay is not None and relay.value not in self.blocks["shell"]:
-                self._unknown_reference(relay.value, "shell", relay.span)
+            if relay is not None:
+                self._check_relay(relay.value, relay.span, externals)
+
+    def _check_relay(self, relay: str, span: Span, externals: dict) -> None:
+        """`relay` names an own shell, an external, or "<external>/<shell>"."""
+        if relay in self.blocks["shell"] or relay in self.blocks["external"]:
+            return
+        outer, slash, inner = relay.partition("/")
+        if slash and outer in self.blocks["external"]:
+            external = externals.get(outer)
+            if external is None or inner in external.shells:
+                return  # an external that failed to load is reported already
+            match = closest(inner, list(external.shells))
+            self.error("unknown-reference", f'external "{outer}" has no shell "{inner}"', span,
+                       suggestion=replace_with(f'"{outer}/{match}"' if match else None, span),
+                       help=(f"did you mean `{outer}/{match}`?" if match else None) or (
+                           "its shells: " + ", ".join(f'"{outer}/{k}"' for k in
+                                                      sorted(external.shells))
+                           if external.shells else f'relay through all of it: "{outer}"'),
+                       label="unknown name")
+            return
+        known = sorted(self.blocks["shell"]) + sorted(self.blocks["external"])
+        match = closest(relay, known)
+        self.error("unknown-reference", f'no `shell` or `external` is labelled "{relay}"', span,
+                   suggestion=replace_with(f'"{match}"' if match else None, span),
+                   help=(f"did you mean `{match}`?" if match else None) or (
+                       "defined: " + ", ".join(f'"{k}"' for k in known) if known
+                       else f'define it with `shell "{relay}" {{ ... }}`'),
+                   label="unknown name")
 
     def check_usage(self) -> None:
         used = {"hardware": set(), "link_policy": set(), "launcher": set()}
         for raw in self.blocks["shell"].values():
-            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy"),
-                                    ("launcher", "launcher")):
+            for attribute, kind in (("hardware", "hardware"), ("launcher", "launcher")):
                 if attribute in raw.fields:
                     used[kind].add(raw.fields[attribute].value)
+            if "isl" in raw.fields:
+                used["link_policy"].update(raw.fields["isl"].value)
         for raw in self.blocks["hardware"].values():
             if raw.parent:
                 used["hardware"].add(raw.parent)
@@ -449,3 +544,4 @@ def _build(part: tuple[dict, dict] | None, make):
 def elaborate(spec: Spec) -> tuple[m.Model | None, list[Diagnostic]]:
     """Build the model of a loaded spec. The model is None when there is any error."""
     return Elaborator(spec).build()
+

@@ -60,6 +60,7 @@ class Compute:
     shed_in_eclipse: bool
     spans: Mapping[str, Span] = _spans
     mass_each_kg: float = _mass
+    egress_bps: float | None = None  # sent to the ground over the network
 
 
 @attrs.frozen
@@ -97,6 +98,7 @@ class Radio:
     required_esn0_db: float
     spans: Mapping[str, Span] = _spans
     mass_kg: float = _mass
+    rate_bps: float | None = None  # declared information rate; see network.capacity
 
 
 @attrs.frozen
@@ -139,9 +141,10 @@ class Shell:
     per_plane: int
     phasing: int
     hardware: str
-    isl: str | None
+    isl: str | None  # the first link policy (targets that take one policy per shell)
     spans: Mapping[str, Span] = _spans
     launcher: str | None = attrs.field(default=None, kw_only=True)
+    link_policies: tuple[str, ...] = ()  # every link policy of the shell, in spec order
 
     @property
     def satellites(self) -> int:
@@ -168,6 +171,7 @@ class GroundStation:
     optical_sensitivity_dbw: float | None
     optical_aperture_efficiency: float | None
     spans: Mapping[str, Span] = _spans
+    capacity_bps: float | None = None  # the most it takes from the network; None: no limit
 
 
 @attrs.frozen
@@ -190,6 +194,46 @@ class CzmlView:
 
 
 @attrs.frozen
+class Network:
+    """When the network is looked at: snapshots at epoch + k·step, k = 0 … horizon/step − 1."""
+
+    step_s: float
+    horizon_s: float | None  # None: one orbit of the lowest own shell
+    spans: Mapping[str, Span] = _spans
+
+
+@attrs.frozen
+class Route:
+    """A station-to-station route through the network."""
+
+    name: str
+    source: str  # ground station name (`from`)
+    target: str  # ground station name (`to`)
+    max_rtt_s: float | None
+    spans: Mapping[str, Span] = _spans
+
+
+@attrs.frozen(eq=False)
+class External:
+    """Another operator's satellites, used as relays and for ground links only.
+
+    Either a whole elaborated spec (`model`: its shells, hardware and link policies) or
+    element sets (`names`, `satellites`: `sgp4.api.Satrec`, flown with SGP4).
+    """
+
+    name: str
+    source: str  # display path of the file
+    model: Model | None
+    names: tuple[str, ...]
+    satellites: tuple  # sgp4.api.Satrec
+    spans: Mapping[str, Span] = _spans
+
+    @property
+    def shells(self) -> Mapping[str, Shell]:
+        return self.model.shells if self.model is not None else {}
+
+
+@attrs.frozen
 class Constellation:
     name: str
     epoch: np.datetime64  # UTC, millisecond precision
@@ -209,6 +253,9 @@ class Model:
     ground_stations: Mapping[str, GroundStation]
     schedule: Schedule
     czml: CzmlView = CzmlView()
+    network: Network = Network(60.0, None)
+    routes: Mapping[str, Route] = attrs.field(factory=dict)
+    externals: Mapping[str, External] = attrs.field(factory=dict)
     launchers: Mapping[str, Launcher] = attrs.field(factory=dict, kw_only=True)
 
     @property

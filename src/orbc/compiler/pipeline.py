@@ -25,6 +25,8 @@ class Compilation:
     shells: dict = attrs.field(factory=dict)  # per-shell feasibility figures
     summary: dict = attrs.field(factory=dict)  # constellation totals
     digests: dict[str, str] = attrs.field(factory=dict)  # display path -> sha256 of the file
+    routes: dict = attrs.field(factory=dict)  # per-route network figures
+    network: dict = attrs.field(factory=dict)  # network capacity figures
 
     @property
     def errors(self) -> int:
@@ -67,10 +69,12 @@ def compile_spec(path: str | os.PathLike, feasibility: bool = True,
         return Compilation(None, tuple(sorted(spec.diagnostics, key=sort_key)), spec.sources,
                            digests=spec.digests)
     model, problems = elaborate(spec)
-    shells, summary = {}, {}
+    shells, summary, routes, network = {}, {}, {}, {}
     if model is not None and feasibility:
         checked = run_checks(model)
         problems += checked.diagnostics
         shells, summary = checked.shells, checked.summary
+        routes, network = checked.routes, checked.network
     diagnostics = sorted(spec.diagnostics + problems, key=sort_key)
-    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary, spec.digests)
+    return Compilation(model, tuple(diagnostics), spec.sources, shells, summary, spec.digests,
+                       routes, network)

@@ -189,6 +189,10 @@ APERTURE_EFFICIENCY_WHY = "a share of the ideal aperture gain; below 1 % nothing
 LOSS_WHY = "100 dB of loss leaves a link of nothing; more is a typo"
 MASS_WHY = "up to 10,000 t (twenty-five space stations)"
 AREAL_DENSITY_BOUND_WHY = "no panel is heavier than 100 kg/m² (a 13 mm steel plate)"
+def references(kind, example, *, doc=""):
+    """One label or a list of labels of blocks of `kind`; the value is a tuple."""
+    return Attr("references", refers_to=kind, example=example, doc=doc)
+
 
 SOLAR_ARRAY = BlockSpec({
     "area": quantity(u.AREA, "105 m^2", **AREA_M2, required=True, why=AREA_WHY),
@@ -253,6 +257,8 @@ COMPUTE = BlockSpec({
     "shed_in_eclipse": flag(doc="compute is throttled off during eclipse"),
     "mass_each": quantity(u.MASS, "6 kg", low=0, high=1e4, default=ACCELERATOR_MASS_KG,
                           doc=ACCELERATOR_MASS_WHY, why="10 t per accelerator is no accelerator"),
+    "egress": quantity(u.DATA_RATE, "10 Gbps", low=0,
+                       doc="what each satellite sends to the ground over the network"),
 }, label="none")
 
 LOAD = BlockSpec({
@@ -314,6 +320,9 @@ RADIO = BlockSpec({
                                   "≈30 dB (4096-QAM)"),
     "mass": quantity(u.MASS, "5 kg", low=0, high=1e7, default=RADIO_MASS_KG,
                      doc=RADIO_MASS_WHY, why=MASS_WHY),
+    "rate": quantity(u.DATA_RATE, "4 Gbps", low=0, low_open=True,
+                     doc="information rate; default: bandwidth × the DVB-S2 spectral "
+                         "efficiency of the best MODCOD that needs at most required_esn0"),
 }, repeatable=True)
 
 HARDWARE = BlockSpec({
@@ -344,7 +353,8 @@ SHELL = BlockSpec({
                             doc="right ascension of the first plane's node at epoch",
                             why="one turn either way"),
     "hardware": reference("hardware", required=True),
-    "isl": reference("link_policy"),
+    "isl": references("link_policy", '["grid", "to-relay"]',
+                      doc="a link policy, or a list of them"),
     "launcher": reference("launcher", doc="the vehicle that launches the shell"),
 }, blocks={"walker_delta": WALKER, "walker_star": WALKER})
 
@@ -360,7 +370,8 @@ LINK_POLICY = BlockSpec({
     "inter_plane_cutoff_latitude": quantity(u.ANGLE, "75 deg", low=0, high=90 * DEG,
                                             default=90 * DEG,
                                             why="latitudes run from 0° to 90°"),
-    "relay": reference("shell"),
+    "relay": Attr("reference", refers_to="shell", example='"relay"',
+                  doc='an own shell, an external, or "<external>/<shell>"'),
     "min_availability": fraction("70 %", default=0.0, why="a share of the time"),
 })
 
@@ -386,6 +397,8 @@ GROUND_STATION = BlockSpec({
                               why="elevations run from the horizon (0°) to the zenith (90°)"),
     "antennas": count("4", default=1, high=10_000,
                       why="10,000 antennas is more than any teleport has"),
+    "capacity": quantity(u.DATA_RATE, "400 Gbps", low=0, low_open=True,
+                         doc="the most the station takes from the network; no limit if absent"),
 }, blocks={"radio": GROUND_RADIO, "optical": GROUND_OPTICAL})
 
 # The parts of a ground station's `location` tuple.
@@ -424,6 +437,25 @@ LAUNCHER = BlockSpec({
                         doc="payload mass to the orbit of the shells it launches"),
 })
 
+NETWORK = BlockSpec({
+    "step": quantity(u.TIME, "60 s", low=0, low_open=True, high=86400.0, default=60.0,
+                     doc="time between network snapshots"),
+    "horizon": quantity(u.TIME, "95 min", low=0, low_open=True, high=366 * 86400,
+                        doc="span of the snapshots; default one orbit of the lowest own shell"),
+}, label="none", unique=True)
+
+ROUTE = BlockSpec({
+    "from": reference("ground_station", required=True),
+    "to": reference("ground_station", required=True),
+    "max_rtt": quantity(u.TIME, "80 ms", low=0, low_open=True),
+})
+
+EXTERNAL = BlockSpec({
+    "source": Attr("reference", required=True, refers_to="file",
+                   example='"vendor/starlink-gen1.orb"',
+                   doc="an .orb spec, TLEs (.tle/.txt) or OMM (.xml/.kvn) inside the root folder"),
+})
+
 CONSTELLATION = BlockSpec({
     "epoch": Attr("timestamp", required=True, example="2027-03-21T00:00:00Z"),
     "mission_life": quantity(u.TIME, "5 yr", low=DAY_S, high=50 * YEAR_S, required=True,
@@ -435,6 +467,7 @@ TOP_LEVEL: dict[str, BlockSpec] = {
     "link_policy": LINK_POLICY, "ground_station": GROUND_STATION, "schedule": SCHEDULE,
     "czml": CZML,
     "launcher": LAUNCHER,
+    "network": NETWORK, "route": ROUTE, "external": EXTERNAL,
 }
 
 

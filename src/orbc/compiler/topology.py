@@ -49,17 +49,19 @@ class LinkSet:
 
 
 def shell_grid_links(model: Model, name: str) -> list[LinkSet]:
-    """The grid links of shell `name` under its link policy (empty without a `plus_grid` or
-    `ring` policy), computed once per model; their arrays are read-only, being shared."""
+    """The grid links of shell `name` under its first `plus_grid` or `ring` policy (empty
+    without one), computed once per model; their arrays are read-only, being shared."""
     return per_model(model, ("grid links", name), partial(_shell_grid_links, name=name))
 
 
 def _shell_grid_links(model: Model, name: str) -> list[LinkSet]:
     shell = model.shells[name]
-    policy = model.link_policies.get(shell.isl) if shell.isl else None
-    if policy is None:
+    policies = [model.link_policies[label] for label in shell.link_policies or (shell.isl,)
+                if label in model.link_policies
+                and model.link_policies[label].topology in ("plus_grid", "ring")]
+    if not policies:
         return []
-    sets = grid_links(shell, expand(shell), policy)
+    sets = grid_links(shell, expand(shell), policies[0])
     for links in sets:
         for column in (links.a, links.b, links.range_max_m):
             column.setflags(write=False)
@@ -68,13 +70,21 @@ def _shell_grid_links(model: Model, name: str) -> list[LinkSet]:
 
 def grid_links(shell: Shell, columns: ShellColumns, policy: LinkPolicy) -> list[LinkSet]:
     """The `plus_grid` or `ring` links of a shell (empty for other topologies)."""
+    return [LinkSet(shell.name, kind, policy.name, a, b, _pair_max_range_m(columns, a, b))
+            for kind, a, b in grid_pairs(shell, columns, policy)]
+
+
+def grid_pairs(shell: Shell, columns: ShellColumns,
+               policy: LinkPolicy) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """The `plus_grid` or `ring` links of a shell as (kind, a, b) row-index columns, without
+    their ranges (empty for other topologies)."""
     if policy.topology not in ("plus_grid", "ring"):
         return []
     planes, per_plane = shell.planes, shell.per_plane
     plane, slot = columns.plane.astype(np.int64), columns.slot.astype(np.int64)
     sets = []
     intra = _unique_pairs(plane * per_plane + slot, plane * per_plane + (slot + 1) % per_plane)
-    sets.append(("intra", intra))
+    sets.append(("intra", *intra))
     if policy.topology == "plus_grid" and planes > 1:
         next_plane = plane + 1
         next_slot = slot.copy()
@@ -87,9 +97,8 @@ def grid_links(shell: Shell, columns: ShellColumns, policy: LinkPolicy) -> list[
             keep = next_plane < planes
         inter = _unique_pairs((plane * per_plane + slot)[keep],
                               (next_plane * per_plane + next_slot)[keep])
-        sets.append(("inter", inter))
-    return [LinkSet(shell.name, kind, policy.name, a, b, _pair_max_range_m(columns, a, b))
-            for kind, (a, b) in sets]
+        sets.append(("inter", *inter))
+    return sets
 
 
 def _unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -298,14 +298,13 @@ class Validator:
                    f"; no `{attr.refers_to}` is labelled so", label=got,
                    suggestion=replace_with(quoted, span))
 
-    def _as_references(self, name: str, attr: schema.Attr,
-                       value: Value) -> tuple[tuple[str, Span], ...] | None:
-        """A list of labels, each with its span (for unknown-reference diagnostics)."""
-        if isinstance(value, Sequence) and not value.is_tuple and all(
-                isinstance(item, Text) for item in value.items):
-            return tuple((item.value, item.span) for item in value.items)
-        self._expect(name, attr, value, f"a list of `{attr.refers_to}` labels as strings")
-        return None
+    def _as_references(self, name: str, attr: schema.Attr, value: Value) -> tuple | None:
+        items = value.items if isinstance(value, Sequence) and not value.is_tuple else (value,)
+        if not all(isinstance(item, Text) for item in items):
+            self._expect(name, attr, value, f"the label of a `{attr.refers_to}` as a string, "
+                                            "or a list of them")
+            return None
+        return tuple(dict.fromkeys(item.value for item in items))  # in order, each once
 
     def _as_timestamp(self, name: str, attr: schema.Attr, value: Value) -> np.datetime64 | None:
         if not isinstance(value, Instant):

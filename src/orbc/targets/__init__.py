@@ -17,7 +17,18 @@ from typing import Protocol
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
 from orbc.engine import LOCAL, Engine
-from orbc.targets import contacts, contacts_parquet, czml, flight, gmat, hypatia, isl, omm, tle
+from orbc.targets import (
+    contacts,
+    contacts_parquet,
+    czml,
+    flight,
+    gmat,
+    hypatia,
+    isl,
+    omm,
+    routes,
+    tle,
+)
 from orbc.targets.output import OutputTransaction
 from orbc.targets.writer import Provenance, Written, manifest
 
@@ -42,7 +53,8 @@ TARGETS: dict[str, Target] = {
                    gmat.Gmat(),
                    hypatia.Hypatia(),
                    contacts.Contacts(), contacts.Schedule(),
-                   contacts_parquet.ContactsParquet(), contacts_parquet.ScheduleParquet())
+                   contacts_parquet.ContactsParquet(), contacts_parquet.ScheduleParquet(),
+                   routes.Routes())
 }
 
 

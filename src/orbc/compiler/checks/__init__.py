@@ -15,9 +15,11 @@ from orbc.compiler.checks.isl import check_grid_links
 from orbc.compiler.checks.launch import check_launches
 from orbc.compiler.checks.ledger import ledger_summary
 from orbc.compiler.checks.mass import check_mass
+from orbc.compiler.checks.network import check_network
 from orbc.compiler.checks.orbit import check_orbits
 from orbc.compiler.checks.power import check_power, loads_w
 from orbc.compiler.checks.relay import check_relays
+from orbc.compiler.checks.terminals import check_terminals
 from orbc.compiler.checks.thermal import check_thermal
 from orbc.compiler.model import Model
 from orbc.diagnostics import Diagnostic
@@ -29,6 +31,8 @@ class Feasibility:
     diagnostics: list[Diagnostic]
     shells: dict[str, dict]
     summary: dict
+    routes: dict[str, dict] = attrs.Factory(dict)  # route name -> figures
+    network: dict = attrs.Factory(dict)  # capacity figures, when an egress is declared
 
 
 def run_checks(model: Model) -> Feasibility:
@@ -37,14 +41,17 @@ def run_checks(model: Model) -> Feasibility:
     check_power(context, orbits)
     check_thermal(context)
     check_grid_links(context)
+    check_terminals(context)
     check_relays(context)
     check_downlinks(context)
     check_mass(context)
     check_launches(context)
     check_compute(context)
+    routes, network = check_network(context)
     shells = {name: context.figures[name] for name in sorted(context.figures)}
     return Feasibility(context.diagnostics, shells,
-                       {**_summary(model), **ledger_summary(model, shells)})
+                       {**_summary(model), **ledger_summary(model, shells)},
+                       routes, network)
 
 
 def _summary(model: Model) -> dict:

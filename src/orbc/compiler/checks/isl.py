@@ -62,10 +62,7 @@ def power_ratio(db: float) -> float:
 def check_grid_links(context: CheckContext) -> None:
     """Judge every grid link of every `plus_grid` or `ring` shell."""
     model = context.model
-    for name, shell in model.shells.items():
-        policy = model.link_policies.get(shell.isl) if shell.isl else None
-        if policy is None or policy.topology not in ("plus_grid", "ring"):
-            continue
+    for name, shell, policy in shell_policies(model, ("plus_grid", "ring")):
         links = shell_grid_links(model, name)
         terminal = model.hardware[shell.hardware].laser_terminal
         if terminal is None:
@@ -74,6 +71,15 @@ def check_grid_links(context: CheckContext) -> None:
                            shell.spans.get("isl"), "add a `laser_terminal { … }` to the hardware")
             continue
         _judge(context, shell, policy, terminal, links)
+
+
+def shell_policies(model, topologies: tuple[str, ...]):
+    """(shell name, shell, policy) for every policy of those topologies a shell uses."""
+    for name, shell in model.shells.items():
+        for label in shell.link_policies:
+            policy = model.link_policies.get(label)
+            if policy is not None and policy.topology in topologies:
+                yield name, shell, policy
 
 
 def _judge(context, shell: Shell, policy: LinkPolicy, terminal: LaserTerminal,

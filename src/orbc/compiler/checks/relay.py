@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from orbc.compiler.checks.context import CheckContext
-from orbc.compiler.checks.isl import optical_margin_db, range_for_margin_m
+from orbc.compiler.checks.isl import optical_margin_db, range_for_margin_m, shell_policies
 from orbc.compiler.columns import ShellColumns, expand
 from orbc.compiler.model import LinkPolicy, Model, Shell
 from orbc.diagnostics import at_most, format_number, replace_with
@@ -56,9 +56,8 @@ def relay_range_limit_m(model: Model, shell: Shell,
 
 def check_relays(context: CheckContext) -> None:
     model = context.model
-    for name, shell in model.shells.items():
-        policy = model.link_policies.get(shell.isl) if shell.isl else None
-        if policy is None or policy.topology != "nearest" or policy.relay not in model.shells:
+    for name, shell, policy in shell_policies(model, ("nearest",)):
+        if policy.relay not in model.shells:
             continue
         relay = model.shells[policy.relay]
         limit, margin_at_limit = relay_range_limit_m(model, shell, policy)
