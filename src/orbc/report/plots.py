@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
+from matplotlib.patheffects import withStroke
 
 from orbc.compiler.model import Model
 from orbc.report import series
@@ -24,6 +25,8 @@ from orbc.report.svg import (
 )
 
 HIGHLIGHTED_PLANES = 3  # planes drawn as lines over the band of all sampled planes
+TRACKED_SHELLS = 6  # ground tracks are drawn for at most this many shells
+SMALL = (6.4, 3.8)  # inches: the per-shell figures, two to a row on a wide page
 
 
 @attrs.frozen
@@ -50,22 +53,27 @@ def ground_map(model: Model) -> Plot:
                      else f"{p.shell} ({p.drawn:,} of {p.satellites:,} drawn)")
             ax.scatter(p.longitude_deg, p.latitude_deg, s=3, color=colours[p.shell],
                        linewidths=0, label=label, rasterized=False)
-            ax.plot(*_unwrapped(p.track_longitude_deg, p.track_latitude_deg),
-                    color=colours[p.shell], linewidth=0.8, alpha=0.6)
+            if len(points) <= TRACKED_SHELLS:
+                ax.plot(*_unwrapped(p.track_longitude_deg, p.track_latitude_deg),
+                        color=colours[p.shell], linewidth=0.8, alpha=0.6)
         for name, station in model.ground_stations.items():
             lon, lat = np.degrees(station.longitude_rad), np.degrees(station.latitude_rad)
             ax.scatter([lon], [lat], marker="^", s=60, color="#1f2933", zorder=5)
             ax.annotate(name, (lon, lat), xytext=(5, 5), textcoords="offset points",
-                        fontsize=8.5, color="#1f2933", weight="bold")
+                        fontsize=8.5, color="#1f2933", weight="bold", zorder=6,
+                        path_effects=[withStroke(linewidth=3, foreground="white")])
         ax.set(xlim=(-180, 180), ylim=(-90, 90), xticks=range(-180, 181, 30),
                yticks=range(-90, 91, 30), xlabel="longitude (°)", ylabel="latitude (°)",
                aspect="equal")
-        ax.legend(loc="lower left", fontsize=8, markerscale=3, ncols=min(4, len(points)))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, markerscale=3,
+                  ncols=min(5, len(points)))
     sampled = any(p.drawn < p.satellites for p in points)
-    caption = ("Sub-satellite points at the epoch (circular orbits, geocentric latitude) and "
-               "one ground track per shell over an orbit; ▲ ground stations. "
-               + ("Large shells are sampled evenly: the legend gives what is drawn." if sampled
-                  else "Every satellite is drawn."))
+    caption = ("Sub-satellite points at the epoch (circular orbits, geocentric latitude)"
+               + (", one ground track per shell over an orbit"
+                  if len(points) <= TRACKED_SHELLS else "")
+               + "; ▲ ground stations. "
+               + ("Large shells are sampled (a fixed random draw): the legend gives what is "
+                  "drawn." if sampled else "Every satellite is drawn."))
     data = {"shells": {p.shell: {"satellites": p.satellites, "drawn": p.drawn}
                        for p in points},
             "stations": sorted(model.ground_stations)}
@@ -81,9 +89,10 @@ def _unwrapped(lon, lat):
 def beta_and_eclipse(model: Model, shell_name: str, figures: dict) -> Plot:
     beta = series.beta_series(model, model.shells[shell_name])
     worst_min = figures["eclipse_max_s"] / 60.0
-    lines = series.sample_indices(len(beta.planes), HIGHLIGHTED_PLANES)
+    # planes a third of the node circle apart, not the neighbours first and last
+    lines = np.unique(np.arange(HIGHLIGHTED_PLANES) * len(beta.planes) // HIGHLIGHTED_PLANES)
     with styled():
-        figure = new_figure(10.0, 4.6)
+        figure = new_figure(SMALL[0], 4.4)
         top, bottom = figure.subplots(2, 1, sharex=True)
         for ax, values in ((top, beta.beta_deg), (bottom, beta.eclipse_s / 60.0)):
             ax.fill_between(beta.time_yr, values.min(axis=1), values.max(axis=1),
@@ -93,7 +102,7 @@ def beta_and_eclipse(model: Model, shell_name: str, figures: dict) -> Plot:
                         label=f"plane {beta.planes[j]}")
         top.axhline(0.0, color="#9aa3ad", linewidth=0.6)
         top.set(ylabel="β (°)")
-        top.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=4)
+        top.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=7.5, ncols=4)
         bottom.axhline(worst_min, color=BAD, linewidth=1.0, linestyle="--")
         bottom.annotate(f"worst eclipse (check): {worst_min:.1f} min", (0.0, worst_min),
                         xytext=(4, 4), textcoords="offset points", color=BAD, fontsize=8)
@@ -101,10 +110,9 @@ def beta_and_eclipse(model: Model, shell_name: str, figures: dict) -> Plot:
                    ylim=(0, max(worst_min * 1.25, 1.0)), xlim=(0, beta.time_yr[-1]))
     drawn = (f"all {beta.plane_count} plane(s)" if len(beta.planes) == beta.plane_count
              else f"{len(beta.planes)} of {beta.plane_count} planes, evenly spaced")
-    caption = (f"β angle and eclipse per orbit (cylindrical shadow), {len(beta.time_yr):,} "
-               f"samples over the mission; the band spans {drawn}, the lines follow "
-               f"{len(lines)} of them. The dashed line is the check's worst eclipse "
-               "(refined between samples).")
+    caption = (f"Cylindrical shadow, {len(beta.time_yr):,} samples over the mission; the band "
+               f"spans {drawn}, the lines follow {len(lines)} of them. Dashed: the check's "
+               "worst eclipse (refined between samples).")
     data = {"shell": shell_name, "eclipse_max_s": figures["eclipse_max_s"],
             "planes_drawn": [int(p) for p in beta.planes], "planes": beta.plane_count,
             "eclipse_max_drawn_s": float(beta.eclipse_s.max()),
@@ -117,13 +125,13 @@ def power_orbit(model: Model, shell_name: str, figures: dict) -> Plot:
     orbit = series.power_orbit(model, model.shells[shell_name], figures)
     power = figures["power"]
     with styled():
-        figure = new_figure(10.0, 3.6)
+        figure = new_figure(*SMALL)
         ax = figure.add_subplot()
         ax.axvspan(0.0, orbit.eclipse_s / 60.0, color="#dfe3ea", linewidth=0, label="eclipse")
         ax.plot(orbit.time_min, orbit.array_w / 1e3, color="#E69F00", linewidth=1.6,
-                label="array (end of life)")
+                label="array (end of life)", drawstyle="steps-post")
         ax.plot(orbit.time_min, orbit.load_w / 1e3, color="#0072B2", linewidth=1.6,
-                label="load")
+                label="load", drawstyle="steps-post")
         ax.axhline(power["required_array_w"] / 1e3, color="#E69F00", linewidth=0.9,
                    linestyle=":", label="array required")
         ax.set(xlabel="minutes from eclipse entry", ylabel="power (kW)",
@@ -137,10 +145,10 @@ def power_orbit(model: Model, shell_name: str, figures: dict) -> Plot:
         handles = ax.get_legend_handles_labels()
         more = charge.get_legend_handles_labels()
         ax.legend(handles[0] + more[0], handles[1] + more[1], loc="lower left",
-                  bbox_to_anchor=(0.0, 1.0), fontsize=8, ncols=5)
-    caption = ("Array output, load and battery charge through one orbit at the mission's "
-               "worst β (SMAD §11.4: the battery ends the eclipse at the check's depth of "
-               "discharge and recharges from the array's surplus through peak-power tracking).")
+                  bbox_to_anchor=(0.0, 1.0), fontsize=7.5, ncols=3)
+    caption = ("One orbit at the mission's worst β. SMAD §11.4: the battery ends the eclipse "
+               "at the check's depth of discharge and recharges from the array's surplus "
+               "through peak-power tracking.")
     data = {"shell": shell_name, "power": dict(power), "eclipse_max_s": figures["eclipse_max_s"],
             "period_s": figures["period_s"],
             "state_of_charge_min": float(np.nanmin(orbit.state_of_charge))
@@ -189,13 +197,14 @@ def _margin_panels(model: Model, shells: dict[str, dict]) -> list[dict]:
             relay.append((name, 100.0 * r["availability_min"], 100.0 * policy.min_availability,
                           0.0))
         if "downlink" in f:
-            for station, d in f["downlink"]["stations"].items():
-                downlink.append((f"{name} → {station}", d["margin_db"], 0.0, 3.0))
+            worst = min(f["downlink"]["stations"].items(), key=lambda s: s[1]["margin_db"])
+            downlink.append((f"{name} → {worst[0]}", worst[1]["margin_db"], 0.0, 3.0))
     panels = [("power", "power: array margin (% of required)", power),
               ("thermal", "thermal: rejection margin (% of dissipation)", thermal),
               ("links", "laser links: margin (dB) vs policy min_margin", links),
               ("relay", "relay availability, worst satellite (%)", relay),
-              ("downlink", "downlink: margin at minimum elevation (dB)", downlink)]
+              ("downlink", "downlink: worst station's margin at minimum elevation (dB)",
+               downlink)]
     return [{"key": key, "title": title, "bars": bars} for key, title, bars in panels if bars]
 
 
@@ -204,13 +213,13 @@ def _margin_panel(ax, panel: dict) -> None:
     y = np.arange(len(bars))[::-1]
     values = np.array([v for _, v, _, _ in bars], dtype=float)
     colours = [BAD if v < t else THIN if v < t + thin else GOOD for _, v, t, thin in bars]
+    thresholds = np.array([t for _, _, t, _ in bars], dtype=float)
+    thin = np.array([w for _, _, _, w in bars], dtype=float)
     ax.set_axisbelow(True)
+    ax.barh(y, thin, left=thresholds, height=0.8, color=THIN, alpha=0.18, linewidth=0)
     ax.barh(y, values, color=colours, height=0.62)
-    for row, (_, value, threshold, thin) in zip(y, bars):
-        if thin:
-            ax.fill_betweenx([row - 0.4, row + 0.4], threshold, threshold + thin,
-                             color=THIN, alpha=0.18, linewidth=0)
-        ax.vlines(threshold, row - 0.42, row + 0.42, color="#1f2933", linewidth=1.8)
+    ax.vlines(thresholds, y - 0.42, y + 0.42, color="#1f2933", linewidth=1.8)
+    for row, value in zip(y, values):
         ax.annotate(f"{value:,.1f}", (value, row), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize=8, color="#2b3440")
     ax.set_yticks(y, [label for label, _, _, _ in bars])
@@ -219,6 +228,21 @@ def _margin_panel(ax, panel: dict) -> None:
     low = min(0.0, values.min(), min(t for _, _, t, _ in bars))
     high = max(values.max(), max(t + thin for _, _, t, thin in bars))
     ax.set_xlim(low - 0.05 * (high - low), high + 0.18 * (high - low + 1e-9))
+
+
+def _bars(row, start, end, colour, label, height=0.7):
+    """Horizontal bars as one compound path: one SVG element however many bars there are."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+
+    low, high = row - height / 2, row + height / 2
+    corners = np.stack([np.stack([start, low], -1), np.stack([end, low], -1),
+                        np.stack([end, high], -1), np.stack([start, high], -1),
+                        np.stack([start, low], -1)], axis=1)
+    codes = np.tile([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY],
+                    len(row))
+    return PathPatch(Path(corners.reshape(-1, 2), codes), facecolor=colour, linewidth=0,
+                     label=label)
 
 
 def contact_gantt(model: Model) -> Plot:
@@ -235,11 +259,9 @@ def contact_gantt(model: Model) -> Plot:
         shells = np.array(gantt.shell)
         for name in model.shells:
             mine = shells == name if len(shells) else np.zeros(0, bool)
-            if not mine.any():
-                continue
-            ax.barh(len(rows) - 1 - index[mine], (gantt.end_s[mine] - gantt.start_s[mine]) / 3600,
-                    left=gantt.start_s[mine] / 3600, height=0.7, color=colours[name],
-                    linewidth=0, label=name)
+            if mine.any():
+                ax.add_patch(_bars(len(rows) - 1 - index[mine], gantt.start_s[mine] / 3600,
+                                   gantt.end_s[mine] / 3600, colours[name], name))
         ax.set_yticks(np.arange(len(rows))[::-1],
                       [f"{s} #{a + 1}" for s, a in rows], fontsize=7.5)
         ax.set(xlim=(0, hours), ylim=(-0.7, len(rows) - 0.3), xlabel="hours after the epoch")
