@@ -291,9 +291,15 @@ def cmd_report(args) -> int:
     verdict (exit 1 when the spec fails, as `check`)."""
     from pathlib import Path
 
-    from orbc.report.page import render_report
     from orbc.targets.writer import write_atomically
 
+    try:
+        from orbc.report.page import render_report
+    except ImportError as error:
+        if (error.name or "").split(".")[0] != "matplotlib":
+            raise
+        raise UsageError("`orbc report` needs matplotlib: pip install 'orbc[report]'",
+                         "report-unavailable") from None
     result = _compile(args.spec)
     failed = _failed(result, args.strict)
     page = render_report(result, failed)

@@ -43,6 +43,8 @@ _register("usage", {
         value, or a value that is not one of the choices. `orbc COMMAND --help` lists them.""",
     "engine-unavailable": """The engine asked for with `--engine` could not start (Dask not
         installed, or its scheduler unreachable).""",
+    "report-unavailable": """`orbc report` draws its figures with matplotlib, an optional
+        dependency that is not installed; `pip install 'orbc[report]'` adds it.""",
 })
 
 _register("syntax", {

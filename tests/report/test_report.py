@@ -4,7 +4,10 @@ is self-contained and deterministic, and a failing spec still gets its page."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -170,3 +173,21 @@ def test_unwritable_output_is_a_usage_error(orbc, tmp_path):
                         "-o", tmp_path / "file" / "report.html")
     assert code == 2 and "cannot write" in err
     assert not list(Path(tmp_path).glob("**/*.partial"))
+
+
+def test_matplotlib_loads_only_for_the_report():
+    code = ("import sys, orbc.cli; "
+            "sys.exit(int(any(m.split('.')[0] == 'matplotlib' for m in sys.modules)))")
+    assert subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(
+        REPO / "src")}, check=False).returncode == 0
+
+
+def test_without_matplotlib_the_report_is_a_usage_error(orbc, monkeypatch, tmp_path):
+    for name in [m for m in sys.modules if m.startswith(("orbc.report.", "matplotlib"))]:
+        if name != "orbc.report.table":
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib: ImportError
+    code, _, err = orbc("report", REPO / "examples" / "conformance.orb",
+                        "-o", tmp_path / "report.html")
+    assert code == 2 and "pip install 'orbc[report]'" in err
+    assert not (tmp_path / "report.html").exists()
