@@ -38,6 +38,7 @@ CASES = [  # (name, arguments after the spec path is substituted, budget in seco
      ["build", "{spec}", "-o", "{out}", "--target", "flight-parquet", "--target", "isl-csv"], 60),
     ("build contacts + schedule (24 h)",
      ["build", "{spec}", "-o", "{out}", "--target", "contacts", "--target", "schedule"], 120),
+    ("report (HTML, sampled figures)", ["report", "{spec}", "-o", "{out}/report.html"], 60),
 ]
 
 

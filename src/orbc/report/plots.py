@@ -272,7 +272,7 @@ def contact_gantt(model: Model) -> Plot:
     caption = (f"Contacts the `{model.schedule.policy}` policy assigns over the "
                f"{hours:g} h horizon, one row per antenna. "
                + (f"Sampled: the schedule of {gantt.satellites:,} of "
-                  f"{gantt.total_satellites:,} satellites (whole planes, evenly spaced), "
+                  f"{gantt.total_satellites:,} satellites (evenly spaced planes and slots), "
                   "so the stations are less busy than in the build's schedule."
                   if sampled else "The build's own schedule (`orbc build --target schedule`)."))
     data = {"sampled": sampled, "satellites": gantt.satellites, "contacts": len(gantt.start_s),

@@ -173,8 +173,9 @@ class Gantt:
 
 def contact_gantt(model: Model) -> Gantt:
     """The antenna schedule over the schedule horizon: the build's own when the constellation
-    has at most `GANTT_SATELLITES` satellites, else that of an even sample of whole planes
-    of each shell (the stations then serve only the sample: fewer contacts, more idle)."""
+    has at most `GANTT_SATELLITES` satellites, else that of an even sample of each shell
+    (whole planes, or evenly spaced slots of fewer planes than the share; the stations then
+    serve only the sample: fewer contacts, more idle)."""
     from orbc.targets.contacts import antenna_schedule, contact_plan
 
     if model.satellites <= GANTT_SATELLITES:
@@ -204,15 +205,17 @@ def _sampled_schedule(model: Model):
     for shell in model.shells.values():
         share = max(1, GANTT_SATELLITES * shell.satellites // model.satellites)
         planes = sample_indices(shell.planes, max(1, share // shell.per_plane))
+        # whole planes where they fit in the share, else evenly spaced slots of each
+        slots = sample_indices(shell.per_plane, max(1, share // len(planes)))
         columns = expand(shell)
-        rows = (planes[:, None] * shell.per_plane + np.arange(shell.per_plane)).ravel()
+        rows = (planes[:, None] * shell.per_plane + slots[None, :]).ravel()
         kozai = float(kozai_mean_motion_rad_min(columns.semi_major_axis_m,
                                                 columns.inclination_rad))
         sgp4 = sgp4_shell(kozai, columns.inclination_rad)
         if not sgp4.is_near_earth:
             continue
         passes = find_passes(sgp4, columns.raan_rad[rows], columns.mean_anomaly_rad[rows],
-                             shell.per_plane, stations, day0, model.schedule.horizon_s,
+                             len(slots), stations, day0, model.schedule.horizon_s,
                              chunk_planes=len(planes))
         parts.append(attrs.evolve(passes, satellite=passes.satellite + first))
         shell_names += [shell.name] * len(rows)
