@@ -191,3 +191,51 @@ def test_not_text_import_is_reported_in_that_file(tmp_path):
     result = compile_spec(tmp_path / "main.orb")
     assert [(Path(f).name, line, code) for f, line, code in found(result)] == [
         ("hw.orb", 2, "not-text")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_two_files_never_share_a_name(tmp_path, monkeypatch):
+    """`lnk/../x.orb` through a link to `sub/deep` is `sub/x.orb`, not the root's `x.orb`:
+    each error is shown in the file it is in."""
+    tree(tmp_path, {
+        "main.orb": 'import "x.orb"\nimport "lnk/../x.orb"\n' + CONSTELLATION,
+        "x.orb": 'hardware "a" {\n  mass = 1 W\n}\n',
+        "sub/x.orb": '# the other x\n\nhardware "b" {\n  mass = 1 s\n}\n',
+        "sub/deep/keep.orb": "",
+    })
+    os.symlink(tmp_path / "sub" / "deep", tmp_path / "lnk")
+    monkeypatch.chdir(tmp_path)
+    result = compile_spec("main.orb")
+    assert sorted(found(result)) == [("sub/x.orb", 4, "unit-mismatch"),
+                                     ("x.orb", 2, "unit-mismatch")]
+    assert result.sources["sub/x.orb"].startswith("# the other x")
+    assert result.sources["x.orb"].startswith('hardware "a"')
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_linked_root_spec_imports_from_the_folder_it_is_named_in(tmp_path, reads,
+                                                                   monkeypatch):
+    """The root folder is the folder of the path as given, not of the link's target."""
+    tree(tmp_path, {
+        "named/hw.orb": HARDWARE,
+        "elsewhere/real.orb": 'import "hw.orb"\nimport "parts/missing.orb"\n' + CONSTELLATION
+                              + SHELL,
+        "elsewhere/hw.orb": 'hardware "bus" {\n  mass = 800 W\n}\n',
+    })
+    os.symlink(tmp_path / "elsewhere" / "real.orb", tmp_path / "named" / "main.orb")
+    monkeypatch.chdir(tmp_path)
+    result = compile_spec("named/main.orb")
+    assert found(result) == [("named/main.orb", 2, "import-not-found")]
+    assert "`named/parts/missing.orb`" in result.diagnostics[0].message
+    assert (tmp_path / "elsewhere" / "hw.orb").resolve() not in reads
+    assert (tmp_path / "named" / "hw.orb").resolve() in reads
+    assert sorted(result.sources) == ["named/hw.orb", "named/main.orb"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_file_reached_through_a_link_is_named_by_its_own_path(tmp_path, monkeypatch):
+    tree(tmp_path, {"main.orb": 'import "link.orb"\n' + CONSTELLATION + SHELL,
+                    "parts/hw.orb": 'hardware "bus" {\n  mass = 800 W\n}\n'})
+    os.symlink(tmp_path / "parts" / "hw.orb", tmp_path / "link.orb")
+    monkeypatch.chdir(tmp_path)
+    assert found(compile_spec("main.orb")) == [("parts/hw.orb", 2, "unit-mismatch")]

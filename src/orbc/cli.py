@@ -19,9 +19,15 @@ import attrs
 from orbc import __version__
 from orbc.codes import CODES
 from orbc.compiler.pipeline import Compilation, compile_spec
-from orbc.diagnostics import Diagnostic, render_concise, render_human, render_json_document
+from orbc.diagnostics import (
+    Diagnostic,
+    printable,
+    render_concise,
+    render_human,
+    render_json_document,
+)
 from orbc.dsl.loader import SpecUnreadable
-from orbc.engine import Engine, EngineUnavailable, make_engine
+from orbc.engine import Engine, EngineUnavailable, WorkerDied, make_engine
 from orbc.report import render_figures
 
 if TYPE_CHECKING:  # the targets load only for `build`: `check` stays quick to start
@@ -125,6 +131,11 @@ def _terminate(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A stream that cannot encode a character (PYTHONIOENCODING=ascii, a C locale) shows it
+    # escaped (`\u03c9`) instead of failing the command half-way through its output.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser(_wants_json(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
@@ -135,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         if getattr(args, "format", None) == "json":
             print(_usage_document(str(error), error.code, error.diagnostics))
+        print(f"orbc: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except WorkerDied as error:  # the machine failed the build: exit 2, as for I/O
+        if getattr(args, "format", None) == "json":
+            print(_usage_document(str(error), "worker-died"))
         print(f"orbc: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -178,8 +194,8 @@ def _summary(result: Compilation, failed: bool) -> str:
         return f"failed: {counts}"
     model = result.model
     verdict = "failed" if failed else "ok"
-    return (f"{verdict}: constellation \"{model.constellation.name}\": {len(model.shells)} "
-            f"shell(s), {model.satellites:,} satellites; {counts}")
+    return (f"{verdict}: constellation \"{printable(model.constellation.name)}\": "
+            f"{len(model.shells)} shell(s), {model.satellites:,} satellites; {counts}")
 
 
 def cmd_check(args) -> int:

@@ -43,6 +43,10 @@ _register("usage", {
         value, or a value that is not one of the choices. `orbc COMMAND --help` lists them.""",
     "engine-unavailable": """The engine asked for with `--engine` could not start (Dask not
         installed, or its scheduler unreachable).""",
+    "worker-died": """A worker process computing contact windows died mid-build — killed by
+        the kernel's out-of-memory killer, say, or by `kill -9` — and the message says which
+        signal ended it. The other workers are stopped and nothing is written. With more
+        memory free (fewer stations or satellites, a shorter horizon) the build may succeed.""",
     "report-unavailable": """`orbc report` draws its figures with matplotlib, an optional
         dependency that is not installed; `pip install 'orbc[report]'` adds it.""",
 })
@@ -56,6 +60,10 @@ _register("syntax", {
         missing.""",
     "invalid-token": """A character that is not part of the language, such as `@` or `$`.""",
     "unterminated-string": """A string was opened with `"` and not closed on the same line.""",
+    "value-too-long": """An attribute's value has more than 10,000 tokens (numbers, units,
+        operators, brackets). No attribute needs such an expression; the limit is counted while
+        the file is read, so that a runaway expression is refused in a fraction of a second
+        instead of exhausting memory. Write the value the expression computes.""",
 })
 
 _register("unit", {
@@ -98,6 +106,12 @@ _register("semantic", {
     "missing-attribute": """A required attribute is not set.""",
     "missing-label": """A block kind that needs a label has none, or one that takes no label has
         one.""",
+    "invalid-label": """A block label that cannot travel into every artifact: longer than
+        240 characters (a shell's label becomes a folder name, and file systems allow 255
+        bytes per name), or beginning with `=`, `+`, `-`, `@`, a tab or a carriage return,
+        which a spreadsheet opening a CSV artifact would run as a formula (OWASP "CSV
+        Injection"). Such labels are refused rather than altered, so that every artifact
+        carries each label exactly as written.""",
     "missing-constellation": """A spec needs exactly one `constellation` block.""",
     "multiple-constellations": """A spec needs exactly one `constellation` block.""",
     "wrong-type": """A value of the wrong kind: a string where a quantity is expected, a tuple
@@ -177,6 +191,20 @@ _register("physics", {
     "downlink-margin-thin": """(warning) The downlink margin is below 3 dB at some station.""",
 })
 
+_register("physics", {
+    "mass-exceeded": """The subsystems weigh more than the hardware's declared `mass`. The
+        estimate is the sum of: solar_array area × `areal_density`, radiator area ×
+        `areal_density`, battery capacity / `specific_energy`, compute accelerators ×
+        `mass_each`, laser terminals count × `mass`, each radio's `mass` and each load's
+        `mass`. `orbc explain defaults` lists the defaults and their sources. Structure,
+        harness and margins are not estimated: write them as a load's `mass` (`load "bus" {
+        power = 1.5 kW  mass = 180 kg }`).""",
+    "launcher-too-small": """One satellite (its declared `mass`, else the estimate) is heavier
+        than the payload of the shell's launcher. A launch serves one plane and carries
+        floor(payload / satellite mass) satellites; a plane needs ceil(per_plane / that)
+        launches.""",
+})
+
 _register("target", {
     "tle-catalog-overflow": """A TLE has five characters for the catalog number: digits up to
         99,999, then Alpha-5 (a letter for the leading two digits, I and O skipped) up to
@@ -241,6 +269,11 @@ _register("target", {
     "schedule-summary": """(note) The total contact time the antenna schedule achieves and an
         upper bound on any schedule: per station ∫ min(antennas, windows open at t) dt over the
         windows at least `min_pass` long.""",
+    "contacts-no-radio": """(warning) No satellite of the spec carries a radio (a `radio`
+        block in its hardware), so none can be in contact with a ground station: the
+        `contacts` and `schedule` targets consider only satellites with a radio, and their
+        artifacts are empty. Shells without a radio (compute nodes that reach the ground
+        through a relay, say) are left out of both even when others have one.""",
     "contacts-deep-space": """(warning) A shell's period is 225 minutes or more, where SGP4
         uses its deep-space equations (SDP4, with lunar and solar terms). The `contacts` and
         `schedule` targets compute passes for near-Earth shells only and leave this one

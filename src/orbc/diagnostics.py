@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -129,11 +130,25 @@ def sort_key(diagnostic: Diagnostic) -> tuple:
     return (*where, diagnostic.code, diagnostic.message)
 
 
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts escape
+# sequences, BEL rings, CR rewrites the line), DEL, the line and paragraph separators, and
+# the bidirectional overrides and isolates that reorder what is shown ("Trojan Source",
+# CVE-2021-42574). A label is data: it must never drive the reader's terminal.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MAX_SHOWN_COLUMNS = 120  # of a source line; a longer line is shown around its span
+
+
+def printable(text: str) -> str:
+    """`text` with each character a terminal would act on written as an escape (`\\x1b`,
+    `\\u202e`), for every text orbc prints from a spec."""
+    return _UNPRINTABLE.sub(lambda match: ascii(match[0])[1:-1], text)
+
+
 def render_concise(diagnostic: Diagnostic) -> str:
     """`file:line:col: severity[code] message`, one line for logs and editors."""
     span = diagnostic.span
-    where = f"{span.file}:{span.line}:{span.column}: " if span else ""
-    return f"{where}{diagnostic.severity}[{diagnostic.code}] {diagnostic.message}"
+    where = f"{printable(span.file)}:{span.line}:{span.column}: " if span else ""
+    return f"{where}{diagnostic.severity}[{diagnostic.code}] {printable(diagnostic.message)}"
 
 
 def source_lines(text: str) -> list[str]:
@@ -142,29 +157,41 @@ def source_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
+def _excerpt(source: str, start: int, width: int) -> tuple[str, int, int]:
+    """The part of source line `source` to show, printable, and where the caret run of
+    `width` characters at index `start` falls in it (offset, width)."""
+    low = max(0, min(start - MAX_SHOWN_COLUMNS // 3, len(source) - MAX_SHOWN_COLUMNS))
+    high = low + MAX_SHOWN_COLUMNS
+    before = ("…" if low else "") + printable(source[low:start])
+    shown = before + printable(source[start:high]) + ("…" if high < len(source) else "")
+    under = printable(source[start:min(start + width, high)])
+    return shown, len(before), max(1, len(under))
+
+
 def render_human(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
     """The rustc/ruff style block: header, location, source line, caret, help."""
-    lines = [f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"]
+    lines = [f"{diagnostic.severity}[{diagnostic.code}]: {printable(diagnostic.message)}"]
     span = diagnostic.span
     if span is not None:
         gutter = " " * len(str(span.line))
-        lines.append(f"{gutter}--> {span.file}:{span.line}:{span.column}")
+        lines.append(f"{gutter}--> {printable(span.file)}:{span.line}:{span.column}")
         text_lines = source_lines(sources.get(span.file, ""))
         if 0 < span.line <= len(text_lines):
             source = text_lines[span.line - 1].expandtabs(1)
             end = span.end_column if span.end_line == span.line else len(source) + 1
             width = max(1, min(end, len(source) + 1) - span.column)
-            caret = " " * (span.column - 1) + "^" * width
+            shown, offset, width = _excerpt(source, span.column - 1, width)
+            caret = " " * offset + "^" * width
             if diagnostic.label:
-                caret += " " + diagnostic.label
-            lines += [f"{gutter} |", f"{span.line} | {source}", f"{gutter} | {caret}"]
+                caret += " " + printable(diagnostic.label)
+            lines += [f"{gutter} |", f"{span.line} | {shown}", f"{gutter} | {caret}"]
     indent = " " * (len(str(span.line)) if span else 0)
     if diagnostic.help:
-        lines.append(f"{indent} = help: {diagnostic.help}")
+        lines.append(f"{indent} = help: {printable(diagnostic.help)}")
     fix = diagnostic.suggestion
     if fix is not None and fix.span != span:  # a fix elsewhere says where it goes
-        lines.append(f"{indent} = fix: write `{fix.replacement}` at "
-                     f"{fix.span.file}:{fix.span.line}:{fix.span.column}")
+        lines.append(f"{indent} = fix: write `{printable(fix.replacement)}` at "
+                     f"{printable(fix.span.file)}:{fix.span.line}:{fix.span.column}")
     return "\n".join(lines)
 
 

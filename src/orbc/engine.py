@@ -92,6 +92,12 @@ class EngineUnavailable(Exception):
     """The requested engine cannot start (missing extra, unreachable scheduler)."""
 
 
+class WorkerDied(Exception):
+    """A worker process ended in the middle of its work (the kernel's OOM killer, a
+    `kill -9`): the build stops, with what ended it in the message (exit 2, like an I/O
+    failure: the machine failed the build, not the spec and not orbc)."""
+
+
 def make_engine(name: str, scheduler: str | None = None, quiet: bool = False) -> Engine:
     """The engine called `name` ("local" or "dask")."""
     if name == "dask":

@@ -55,7 +55,9 @@ def skyfield_time(timescale, model, seconds):
 
 def spec_text(shells: str, stations: str, horizon: str = "24 h", policy="max_contact_time",
               min_pass="60 s", gap="10 s") -> str:
-    """A small clean spec around the given shell and ground-station blocks."""
+    """A small clean spec around the given shell and ground-station blocks. Shells fly
+    hardware "bus", which carries a radio, or "bare" (none), declared when a shell uses it."""
+    bare = 'hardware "bare" {\n  mass = 100 kg\n}\n' if '"bare"' in shells else ""
     return f"""
 constellation "test" {{
   epoch        = 2027-03-21T00:00:00Z
@@ -63,8 +65,14 @@ constellation "test" {{
 }}
 hardware "bus" {{
   mass = 100 kg
+  radio "ka" {{
+    power        = 20 W
+    antenna_gain = 36 dBi
+    frequency    = 19 GHz
+    bandwidth    = 500 MHz
+  }}
 }}
-{shells}
+{bare}{shells}
 {stations}
 schedule {{
   horizon      = {horizon}
@@ -75,7 +83,8 @@ schedule {{
 """
 
 
-def shell_block(label, altitude_km, inclination, planes, per_plane, phasing=1):
+def shell_block(label, altitude_km, inclination, planes, per_plane, phasing=1,
+                hardware="bus"):
     return f"""
 shell "{label}" {{
   altitude    = {altitude_km} km
@@ -85,7 +94,7 @@ shell "{label}" {{
     per_plane = {per_plane}
     phasing   = {phasing}
   }}
-  hardware = "bus"
+  hardware = "{hardware}"
 }}
 """
 

@@ -304,53 +304,52 @@ def _walker_passes(planes, per_plane, chunk_planes=None):
 
 def test_worker_processes_find_the_same_passes(monkeypatch):
     """Chunks of planes in forked worker processes give exactly what one process gives."""
-    from orbc.physics import contacts
+    from orbc.physics import contacts, workers
 
     alone = _walker_passes(12, 30, chunk_planes=5)
-    pools = []
-    monkeypatch.setattr(contacts, "_POOL", pools)
-    monkeypatch.setattr(contacts, "_worker_count", lambda pairs: 2)
+    pool = []
+    monkeypatch.setattr(workers, "_WORKERS", pool)
+    monkeypatch.setattr(contacts, "worker_count", lambda pairs: 2)
     try:
         spread = _walker_passes(12, 30, chunk_planes=5)
+        assert len(pool) == 2  # the chunks went to worker processes
     finally:
-        for pool in pools:
-            pool.shutdown()
-    assert len(pools) == 1  # the chunks went to worker processes
+        workers._discard_workers()
     assert len(alone) > 500
     for field in ("satellite", "station", "aos_s", "los_s", "tca_s", "max_elevation_rad"):
         assert np.array_equal(getattr(alone, field), getattr(spread, field)), field
 
 
 def test_worker_processes_only_where_forking_is_safe(monkeypatch):
-    from orbc.physics import contacts
+    from orbc.physics import workers
 
-    big = contacts._PARALLEL_MIN_PAIRS
-    monkeypatch.setattr(contacts, "_POOL", [])
-    monkeypatch.setattr(contacts.sys, "platform", "darwin")
-    monkeypatch.setattr(contacts.threading, "active_count", lambda: 1)
-    assert contacts._worker_count(big) == 1  # fork is for Linux only
-    monkeypatch.setattr(contacts.sys, "platform", "linux")
-    monkeypatch.setattr(contacts.os, "cpu_count", lambda: 2)
-    assert contacts._worker_count(big - 1) == 1  # small work: not worth a process
-    assert contacts._worker_count(big) == 2
-    monkeypatch.setattr(contacts.threading, "active_count", lambda: 3)
-    assert contacts._worker_count(big) == 1  # another thread could hold a lock
-    monkeypatch.setattr(contacts, "_POOL", [object()])
-    assert contacts._worker_count(big) == 2  # the workers were forked before that thread
-    monkeypatch.setattr(contacts.multiprocessing, "parent_process", lambda: object())
-    assert contacts._worker_count(big) == 1  # a worker process forks no more
-    monkeypatch.setattr(contacts.multiprocessing, "parent_process", lambda: None)
-    monkeypatch.setattr(contacts.multiprocessing, "current_process",
+    big = workers._PARALLEL_MIN_PAIRS
+    monkeypatch.setattr(workers, "_WORKERS", [])
+    monkeypatch.setattr(workers.sys, "platform", "darwin")
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    assert workers.worker_count(big) == 1  # fork is for Linux only
+    monkeypatch.setattr(workers.sys, "platform", "linux")
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    assert workers.worker_count(big - 1) == 1  # small work: not worth a process
+    assert workers.worker_count(big) == 2
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 3)
+    assert workers.worker_count(big) == 1  # another thread could hold a lock
+    monkeypatch.setattr(workers, "_WORKERS", [object()])
+    assert workers.worker_count(big) == 2  # the workers were forked before that thread
+    monkeypatch.setattr(workers.multiprocessing, "parent_process", lambda: object())
+    assert workers.worker_count(big) == 1  # a worker process forks no more
+    monkeypatch.setattr(workers.multiprocessing, "parent_process", lambda: None)
+    monkeypatch.setattr(workers.multiprocessing, "current_process",
                         lambda: type("Daemon", (), {"daemon": True})())
-    assert contacts._worker_count(big) == 1  # a daemon (a Dask worker) may not fork
+    assert workers.worker_count(big) == 1  # a daemon (a Dask worker) may not fork
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_worker_processes_end_with_their_parent():
     """Killed (SIGKILL: no handler runs), `orbc` leaves no worker process behind."""
     script = ("import os, sys\n"
-              "from orbc.physics import contacts\n"
-              "contacts._worker_pool().submit(os.getpid).result()\n"
+              "from orbc.physics import workers\n"
+              "workers.map_in_workers(abs, [1])\n"
               "print('ready', flush=True)\n"
               "sys.stdin.read()\n")
     parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
@@ -388,3 +387,39 @@ def test_join_is_concatenate_and_empties_its_list():
     for field in ("satellite", "station", "aos_s", "los_s", "tca_s", "max_elevation_rad"):
         assert np.array_equal(getattr(joined, field), getattr(expected, field)), field
     assert len(Passes.join([])) == 0
+
+
+def _screening_peak_bytes(stations: int, days: float) -> int:
+    """tracemalloc's peak while finding the passes of a small shell over `stations`."""
+    import tracemalloc
+
+    from orbc.physics.contacts import Stations, find_passes
+    from orbc.physics.orbits import kozai_mean_motion_rad_min, walker_columns
+    from orbc.physics.propagation import sgp4_shell
+
+    columns = walker_columns(2, 2, 1, 0.0, 2 * math.pi)
+    radius, inclination = 6378137.0 + 550e3, math.radians(53.0)
+    shell = sgp4_shell(float(kozai_mean_motion_rad_min(radius, inclination)), inclination)
+    rng = np.random.default_rng(1)
+    sites = Stations(np.radians(rng.uniform(-60, 60, stations)),
+                     np.radians(rng.uniform(-180, 180, stations)), np.zeros(stations),
+                     np.radians(np.full(stations, 10.0)))
+    tracemalloc.start()
+    try:
+        find_passes(shell, columns.raan_rad, columns.mean_anomaly_rad, 2, sites, 9940.0,
+                    days * 86400.0)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_screening_memory_does_not_grow_with_stations_times_horizon(monkeypatch):
+    """The plane screening holds (planes × stations × grid points) at once: bounded by a
+    budget, the stations taken a group at a time, so 16× the stations × horizon does not
+    take 16× the memory (1,000 stations over 366 days asked for 11.8 GiB at once)."""
+    from orbc.physics import contacts
+
+    monkeypatch.setattr(contacts, "_SCREENING_ELEMENTS", 1e5, raising=False)  # 2e6, scaled down
+    small = _screening_peak_bytes(stations=10, days=2)  # 10 × 2,900 grid points: 2.9e4
+    large = _screening_peak_bytes(stations=40, days=8)  # 40 × 11,500: 4.6e5, 16× as many
+    assert large < 2.5 * small

@@ -95,6 +95,21 @@ def test_margin_bars_are_the_checks_margins_against_the_specs_thresholds(data, c
         "threshold": pytest.approx(RELAY_MIN_AVAILABILITY)}}
 
 
+def test_optional_figures_follow_the_checks_keys(data, checked):
+    shells = checked["shells"]
+    mass = {n: f["mass_kg"] for n, f in shells.items() if "mass_kg" in f}
+    assert ("mass" in data) == bool(mass)
+    if mass:
+        assert data["mass"]["mass_kg"] == mass
+        assert data["mass"]["launches"] == {n: f["launches"] for n, f in shells.items()
+                                            if f.get("launches") is not None}
+    latency = {n: f["latency_to_ground_ms"] for n, f in shells.items()
+               if f.get("latency_to_ground_ms", {}).get("p50") is not None}
+    assert ("latency" in data) == bool(latency)
+    if latency:
+        assert data["latency"]["latency_to_ground_ms"] == latency
+
+
 def test_gantt_is_the_builds_schedule(data, orbc, tmp_path):
     code, _, _ = orbc("build", REPO / "examples" / "conformance.orb", "-o", tmp_path / "out",
                       "--target", "schedule", "--quiet")

@@ -70,30 +70,35 @@ class Elaborator:
     def merged_hardware(self) -> dict[str, RawBlock]:
         done: dict[str, RawBlock | None] = {}
         for name in self.blocks["hardware"]:
-            self._merge_chain(name, done, ())
+            self._merge_chain(name, done)
         return {name: raw for name, raw in done.items() if raw is not None}
 
-    def _merge_chain(self, name: str, done: dict, stack: tuple[str, ...]) -> RawBlock | None:
-        if name in done:
-            return done[name]
-        raw = self.blocks["hardware"][name]
-        if raw.parent is None:
-            done[name] = raw
-            return raw
-        if raw.parent in stack + (name,):
-            chain = " -> ".join(stack[stack.index(raw.parent):] + (name, raw.parent)
-                                if raw.parent in stack else (name, raw.parent))
-            self.error("extends-cycle", f"hardware extends itself: {chain}", raw.parent_span,
-                       help="remove one `extends` from the circle")
-            done[name] = None
-            return None
-        if raw.parent not in self.blocks["hardware"]:
-            self._unknown_reference(raw.parent, "hardware", raw.parent_span,
-                                    besides=stack + (name,))
-            done[name] = None
-            return None
-        parent = self._merge_chain(raw.parent, done, stack + (name,))
-        done[name] = _merge(parent, raw) if parent else None
+    def _merge_chain(self, name: str, done: dict) -> RawBlock | None:
+        """Merge `name` with its ancestors. Walks the `extends` chain with a loop, not
+        recursion, so that a chain of any length cannot exhaust Python's stack."""
+        hardware = self.blocks["hardware"]
+        waiting: dict[str, int] = {}  # names whose parent is still to merge -> position
+        current = name
+        while current not in done:
+            raw = hardware[current]
+            if raw.parent is None:
+                done[current] = raw
+            elif raw.parent == current or raw.parent in waiting:
+                chain = list(waiting)[waiting.get(raw.parent, len(waiting)):]
+                self.error("extends-cycle", "hardware extends itself: "
+                           + " -> ".join(chain + [current, raw.parent]), raw.parent_span,
+                           help="remove one `extends` from the circle")
+                done[current] = None
+            elif raw.parent not in hardware:
+                self._unknown_reference(raw.parent, "hardware", raw.parent_span,
+                                        besides=(*waiting, current))
+                done[current] = None
+            else:
+                waiting[current] = len(waiting)
+                current = raw.parent
+        for child in reversed(waiting):
+            parent = done[hardware[child].parent]
+            done[child] = _merge(parent, hardware[child]) if parent else None
         return done[name]
 
     def _unknown_reference(self, name: str, kind: str, span: Span,
@@ -140,6 +145,7 @@ class Elaborator:
         policies = self._build_all("link_policy", self.link_policy)
         stations = self._build_all("ground_station", self.ground_station)
         shells = self._build_all("shell", lambda n, r: self.shell(n, r, constellation))
+        launchers = self._build_all("launcher", self.launcher)
         schedule = self.schedule()
         czml = self.czml()
         self.check_references(shells, policies)
@@ -151,7 +157,7 @@ class Elaborator:
         if any(d.is_error for d in self.diagnostics) or constellation is None:
             return None, self.diagnostics
         return m.Model(self.spec.modules[0].file, constellation, hardware, shells, policies,
-                       stations, schedule, czml), self.diagnostics
+                       stations, schedule, czml, launchers=launchers), self.diagnostics
 
     def _build_all(self, kind: str, builder) -> dict:
         built = {name: builder(name, raw) for name, raw in sorted(self.blocks[kind].items())}
@@ -203,20 +209,26 @@ class Elaborator:
             name=name,
             mass_kg=raw.fields["mass"].value if "mass" in raw.fields else None,
             solar_array=_build(parts["solar_array"], lambda v: m.SolarArray(
-                v["area"], v["efficiency"], v["degradation"], v["packing"], v["incidence"])),
+                v["area"], v["efficiency"], v["degradation"], v["packing"], v["incidence"],
+                areal_density_kg_m2=v["areal_density"])),
             battery=_build(parts["battery"], lambda v: m.Battery(
-                v["capacity"], v["depth_of_discharge"], v["efficiency"])),
+                v["capacity"], v["depth_of_discharge"], v["efficiency"],
+                specific_energy_j_kg=v["specific_energy"])),
             radiator=_build(parts["radiator"], lambda v: m.Radiator(
-                v["area"], v["faces"], v["emissivity"], v["absorptivity"], v["temperature"])),
+                v["area"], v["faces"], v["emissivity"], v["absorptivity"], v["temperature"],
+                areal_density_kg_m2=v["areal_density"])),
             compute=_build(parts["compute"], lambda v: m.Compute(
-                v["accelerators"], v["power_each"], v["flops_each"], v["shed_in_eclipse"])),
-            loads=tuple(m.Load(label, v["power"], v["shed_in_eclipse"], spans)
+                v["accelerators"], v["power_each"], v["flops_each"], v["shed_in_eclipse"],
+                mass_each_kg=v["mass_each"])),
+            loads=tuple(m.Load(label, v["power"], v["shed_in_eclipse"], spans, mass_kg=v["mass"])
                         for label, v, spans in loads),
             laser_terminal=_build(parts["laser_terminal"], lambda v: m.LaserTerminal(
                 v["count"], v["power"], v["aperture"], v["aperture_efficiency"], v["wavelength"],
-                v["rate"], v["sensitivity"], v["losses"], v["pointing_error"])),
+                v["rate"], v["sensitivity"], v["losses"], v["pointing_error"],
+                mass_each_kg=v["mass"])),
             radios=tuple(m.Radio(label, v["power"], v["antenna_gain"], v["frequency"],
-                                 v["bandwidth"], v["losses"], v["required_esn0"], spans)
+                                 v["bandwidth"], v["losses"], v["required_esn0"], spans,
+                                 mass_kg=v["mass"])
                          for label, v, spans in radios),
             spans=_spans(raw),
         )
@@ -272,7 +284,7 @@ class Elaborator:
             return None
         return m.Shell(name, values["altitude"], inclination, sso, values["ltan"], raan0,
                        patterns[0], walker["planes"], walker["per_plane"], walker["phasing"],
-                       values["hardware"], values["isl"], spans)
+                       values["hardware"], values["isl"], spans, launcher=values["launcher"])
 
     def _inclination(self, name: str, raw: RawBlock, values: dict) -> tuple[float | None, bool]:
         if values["inclination"] != "sun_synchronous":
@@ -332,6 +344,10 @@ class Elaborator:
             optical_values["sensitivity"] if optical_values else None,
             optical_values["aperture_efficiency"] if optical_values else None, spans)
 
+    def launcher(self, name: str, raw: RawBlock) -> m.Launcher | None:
+        values = self.take(raw, schema.LAUNCHER, f'`launcher "{name}"`')
+        return None if values is None else m.Launcher(name, values["payload"], _spans(raw))
+
     def schedule(self) -> m.Schedule | None:
         raw = self.blocks["schedule"].get("")
         if raw is None:
@@ -356,7 +372,8 @@ class Elaborator:
 
     def check_references(self, shells: dict, policies: dict) -> None:
         for name, raw in sorted(self.blocks["shell"].items()):
-            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy")):
+            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy"),
+                                    ("launcher", "launcher")):
                 field = raw.fields.get(attribute)
                 if field is not None and field.value not in self.blocks[kind]:
                     self._unknown_reference(field.value, kind, field.span)
@@ -377,9 +394,10 @@ class Elaborator:
                 self._unknown_reference(relay.value, "shell", relay.span)
 
     def check_usage(self) -> None:
-        used = {"hardware": set(), "link_policy": set()}
+        used = {"hardware": set(), "link_policy": set(), "launcher": set()}
         for raw in self.blocks["shell"].values():
-            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy")):
+            for attribute, kind in (("hardware", "hardware"), ("isl", "link_policy"),
+                                    ("launcher", "launcher")):
                 if attribute in raw.fields:
                     used[kind].add(raw.fields[attribute].value)
         for raw in self.blocks["hardware"].values():

@@ -17,6 +17,8 @@ import numpy as np
 from orbc.diagnostics import Span
 
 _spans = attrs.field(factory=dict, eq=False, repr=False)
+# Mass inputs come after `spans` as keyword-only fields (elaborate always sets them).
+_mass = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -27,6 +29,7 @@ class SolarArray:
     packing: float
     incidence_rad: float
     spans: Mapping[str, Span] = _spans
+    areal_density_kg_m2: float = _mass
 
 
 @attrs.frozen
@@ -35,6 +38,7 @@ class Battery:
     depth_of_discharge: float
     efficiency: float
     spans: Mapping[str, Span] = _spans
+    specific_energy_j_kg: float = _mass
 
 
 @attrs.frozen
@@ -45,6 +49,7 @@ class Radiator:
     absorptivity: float
     temperature_k: float
     spans: Mapping[str, Span] = _spans
+    areal_density_kg_m2: float = _mass  # per m² of panel (`area`), whatever the faces
 
 
 @attrs.frozen
@@ -54,6 +59,7 @@ class Compute:
     flops_each: float  # FLOP/s
     shed_in_eclipse: bool
     spans: Mapping[str, Span] = _spans
+    mass_each_kg: float = _mass
 
 
 @attrs.frozen
@@ -62,6 +68,7 @@ class Load:
     power_w: float
     shed_in_eclipse: bool
     spans: Mapping[str, Span] = _spans
+    mass_kg: float = _mass
 
 
 @attrs.frozen
@@ -76,6 +83,7 @@ class LaserTerminal:
     losses_db: float
     pointing_error_rad: float
     spans: Mapping[str, Span] = _spans
+    mass_each_kg: float = _mass
 
 
 @attrs.frozen
@@ -88,6 +96,7 @@ class Radio:
     losses_db: float
     required_esn0_db: float
     spans: Mapping[str, Span] = _spans
+    mass_kg: float = _mass
 
 
 @attrs.frozen
@@ -132,10 +141,18 @@ class Shell:
     hardware: str
     isl: str | None
     spans: Mapping[str, Span] = _spans
+    launcher: str | None = attrs.field(default=None, kw_only=True)
 
     @property
     def satellites(self) -> int:
         return self.planes * self.per_plane
+
+
+@attrs.frozen
+class Launcher:
+    name: str
+    payload_kg: float  # to the orbit of the shells it launches
+    spans: Mapping[str, Span] = _spans
 
 
 @attrs.frozen
@@ -192,6 +209,7 @@ class Model:
     ground_stations: Mapping[str, GroundStation]
     schedule: Schedule
     czml: CzmlView = CzmlView()
+    launchers: Mapping[str, Launcher] = attrs.field(factory=dict, kw_only=True)
 
     @property
     def satellites(self) -> int:

@@ -11,7 +11,8 @@ properties):
 The scheduler is a sweep over time with one free-time per antenna. Whenever
 an antenna falls free (the earliest of all), it takes one of the windows open
 at its station, starting at its free time (or the window's AOS) and running to
-the window's LOS:
+the window's LOS (antennas that find none wait for the next AOS, a station's
+idle antennas together, so that their number does not multiply the work):
 
 - ``max_contact_time`` takes the open window that ends last: the longest
   contact it can still get, which also minimises the handovers that the gap
@@ -163,6 +164,30 @@ def dominated_windows(station, aos_s, los_s, antennas, bin_size: int | None = No
     return result
 
 
+def _wait_for_next_window(free, idle, idle_key, s, a, now, pooled, next_aos) -> None:
+    """Antenna `a` of station `s` found no window at `now`, and so would every other antenna
+    free at `now` there (no window opens until `next_aos`; None: never again). They all join
+    the station's idle antennas, which wait for `next_aos` (already their time, if they
+    were waiting: no window has opened since they began), or retire."""
+    waiting = [a]
+    here = pooled or idle_key[s] is None or idle_key[s][0] == now  # idle ones are free now
+    while free and free[0][0] == now and free[0][1] == s:
+        _, _, other, other_pooled = heapq.heappop(free)
+        if not other_pooled:  # the idle antennas' own entry (or a superseded one) goes too
+            waiting.append(other)
+    pool = idle[s]
+    if next_aos is None:
+        pool.clear()
+        idle_key[s] = None
+        return
+    for antenna in waiting:
+        heapq.heappush(pool, antenna)
+    key = (next_aos if here else idle_key[s][0], pool[0])
+    if key != idle_key[s]:
+        idle_key[s] = key
+        heapq.heappush(free, (key[0], s, key[1], True))
+
+
 def schedule_antennas(satellite, station, aos_s, los_s, antennas, min_pass_s: float,
                       handover_gap_s: float, policy: str, prune: bool = True) -> AntennaSchedule:
     """Assign contact windows to station antennas (see the module docstring).
@@ -201,12 +226,26 @@ def schedule_antennas(satellite, station, aos_s, los_s, antennas, min_pass_s: fl
     pending = first[:-1].tolist()  # next window (position) to open, per station
     open_heaps: list[list] = [[] for _ in antennas]
     purge_at = [_PURGE_MIN] * len(antennas)
-    free = [(-np.inf, s, a) for s in range(len(antennas)) for a in range(int(antennas[s]))
-            if first[s + 1] > first[s]]
+    # Antennas waiting for a window to open wait together, in one heap of antenna numbers
+    # per station (`idle`), with one entry in `free`: the loop runs once per contact and
+    # once per wait, never once per idle antenna (10,000 antennas at a station would
+    # otherwise each wake at every AOS). Entries are (time, station, antenna, pooled); a
+    # pooled entry stands for its station's idle antennas, the smallest of them first, and
+    # is current while `idle_key[s]` is (time, antenna). Order is as if every antenna had
+    # its own entry: by time, station, antenna.
+    idle = [list(range(int(antennas[s]))) if first[s + 1] > first[s] else []
+            for s in range(len(antennas))]
+    idle_key: list = [(-np.inf, 0) if pool else None for pool in idle]
+    free = [(-np.inf, s, 0, True) for s, pool in enumerate(idle) if pool]
     heapq.heapify(free)
     out: list[tuple] = []
     while free:
-        now, s, a = heapq.heappop(free)
+        now, s, a, pooled = heapq.heappop(free)
+        if pooled:
+            if idle_key[s] != (now, a):
+                continue  # superseded
+            heapq.heappop(idle[s])
+            idle_key[s] = None
         heap, begun, end_of_station = open_heaps[s], pending[s], int(first[s + 1])
         opened = begun + int(np.searchsorted(aos_by[begun:end_of_station], now, side="right"))
         if opened > begun:
@@ -237,13 +276,17 @@ def schedule_antennas(satellite, station, aos_s, los_s, antennas, min_pass_s: fl
             chosen = heapq.heappop(heap)
             break
         if chosen is None:
-            if pending[s] < end_of_station:  # idle until the next window opens
-                heapq.heappush(free, (float(aos_by[pending[s]]), s, a))
+            _wait_for_next_window(free, idle, idle_key, s, a, now, pooled,
+                                  float(aos_by[pending[s]]) if pending[s] < end_of_station
+                                  else None)
             continue
+        if pooled and idle[s]:  # the station's other idle antennas are still free now
+            idle_key[s] = (now, idle[s][0])
+            heapq.heappush(free, (now, s, idle[s][0], True))
         _, negative_los, w, sat = chosen
         out.append((s, a, now, w))
         served[sat] = served.get(sat, 0.0) - negative_los - now
-        heapq.heappush(free, (-negative_los + handover_gap_s, s, a))
+        heapq.heappush(free, (-negative_los + handover_gap_s, s, a, False))
     rows = np.array(out, dtype=float).reshape(-1, 4)
     window = order[rows[:, 3].astype(np.int64)]
     result_station, result_antenna = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)

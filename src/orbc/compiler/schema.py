@@ -17,6 +17,28 @@ DEG = math.pi / 180.0
 # Counts above this are a typo, not a design (see `too-many-satellites` for the total).
 MAX_COUNT = 1_000_000
 
+# Subsystem mass inputs and where their defaults come from (flight hardware where it
+# exists). `orbc explain defaults` prints these with the sentences below.
+AREAL_DENSITY = u.MASS / u.AREA
+SPECIFIC_ENERGY = u.ENERGY / u.MASS
+ARRAY_AREAL_DENSITY_KG_M2 = 2.0
+ARRAY_AREAL_DENSITY_WHY = ("UltraFlex flexible-blanket wings (flown on Phoenix, InSight, "
+                           "Cygnus): up to 150 W/kg at end of life, ≈300 W/m² of panel")
+RADIATOR_AREAL_DENSITY_KG_M2 = 7.0
+RADIATOR_AREAL_DENSITY_WHY = ("aluminium-ammonia heat-pipe panels of the Space Station "
+                              "Freedom class, ≈7 kg/m² (NASA SBIR 91-1 09.08-6551B)")
+BATTERY_SPECIFIC_ENERGY_J_KG = 160.0 * 3600.0
+BATTERY_SPECIFIC_ENERGY_WHY = ("Saft VES180 Li-ion space cell, 160 Wh/kg (ESA ARTES 8); "
+                               "cells only: write a lower figure for packaging")
+ACCELERATOR_MASS_KG = 15.0
+ACCELERATOR_MASS_WHY = ("NVIDIA DGX H100: 123.2 kg for 8 GPUs with host, chassis and power "
+                        "supplies; no accelerator has flight heritage at this class")
+LASER_TERMINAL_MASS_KG = 12.0
+LASER_TERMINAL_MASS_WHY = "Tesat SCOT80 LEO terminal: 11.9 kg per optical channel (2024)"
+RADIO_MASS_KG = 5.0
+RADIO_MASS_WHY = ("our assumption for a Ka transmitter with a small dish; no single "
+                  "published figure stands for all radios")
+
 
 @attrs.frozen
 class Attr:
@@ -110,6 +132,8 @@ SOLAR_ARRAY = BlockSpec({
                             "for Starlink v2 mini"),
     "incidence": quantity(u.ANGLE, "0 deg", low=0, high=89 * DEG, default=0.0,
                           doc="mean sun angle off the array normal; 0 = sun-tracking"),
+    "areal_density": quantity(AREAL_DENSITY, "1.2 kg/m^2", low=0,
+                              default=ARRAY_AREAL_DENSITY_KG_M2, doc=ARRAY_AREAL_DENSITY_WHY),
 }, label="none")
 
 BATTERY = BlockSpec({
@@ -118,6 +142,9 @@ BATTERY = BlockSpec({
                                    doc="the declared limit per eclipse"),
     "efficiency": fraction("90 %", default=0.90, low_open=True,
                            doc="discharge path efficiency (SMAD: Li-ion ≈ 0.9)"),
+    "specific_energy": quantity(SPECIFIC_ENERGY, "150 Wh/kg", low=0, low_open=True,
+                                default=BATTERY_SPECIFIC_ENERGY_J_KG,
+                                doc=BATTERY_SPECIFIC_ENERGY_WHY),
 }, label="none")
 
 RADIATOR = BlockSpec({
@@ -129,6 +156,9 @@ RADIATOR = BlockSpec({
                              doc="solar absorptivity; 0.09 as in the Starcloud white paper"),
     "temperature": quantity(u.TEMPERATURE, "310 K", low=0, low_open=True, high=2000,
                             required=True),
+    "areal_density": quantity(AREAL_DENSITY, "3.5 kg/m^2", low=0,
+                              default=RADIATOR_AREAL_DENSITY_KG_M2,
+                              doc=RADIATOR_AREAL_DENSITY_WHY),
 }, label="none")
 
 COMPUTE = BlockSpec({
@@ -136,11 +166,16 @@ COMPUTE = BlockSpec({
     "power_each": quantity(u.POWER, "1 kW", low=0, required=True),
     "flops_each": quantity(u.COMPUTE_RATE, "2 PFLOPS", low=0, required=True),
     "shed_in_eclipse": flag(doc="compute is throttled off during eclipse"),
+    "mass_each": quantity(u.MASS, "6 kg", low=0, default=ACCELERATOR_MASS_KG,
+                          doc=ACCELERATOR_MASS_WHY),
 }, label="none")
 
 LOAD = BlockSpec({
-    "power": quantity(u.POWER, "1.5 kW", low=0, required=True),
+    "power": quantity(u.POWER, "1.5 kW", low=0, default=0.0,
+                      doc="a load written for its mass alone (structure) draws nothing"),
     "shed_in_eclipse": flag(),
+    "mass": quantity(u.MASS, "180 kg", low=0, default=0.0,
+                     doc="a load weighs what the spec says it does"),
 }, repeatable=True)
 
 LASER_TERMINAL = BlockSpec({
@@ -159,6 +194,8 @@ LASER_TERMINAL = BlockSpec({
                        doc="other losses (optics, coupling); 3 dB as in Suncatcher §4.2"),
     "pointing_error": quantity(u.ANGLE, "1 urad", low=0, high=0.1, default=1e-6,
                                doc="RMS pointing error; 1 µrad is fine-pointing class"),
+    "mass": quantity(u.MASS, "12 kg", low=0, default=LASER_TERMINAL_MASS_KG,
+                     doc="each terminal: " + LASER_TERMINAL_MASS_WHY),
 }, label="none")
 
 RADIO = BlockSpec({
@@ -171,6 +208,7 @@ RADIO = BlockSpec({
                        doc="line, atmospheric and pointing losses"),
     "required_esn0": quantity(u.DIMENSIONLESS, "1 dB", logarithmic=True, default=1.0,
                               doc="Es/N0 threshold; 1.0 dB is DVB-S2 QPSK 1/2 at QEF"),
+    "mass": quantity(u.MASS, "5 kg", low=0, default=RADIO_MASS_KG, doc=RADIO_MASS_WHY),
 }, repeatable=True)
 
 HARDWARE = BlockSpec({
@@ -195,6 +233,7 @@ SHELL = BlockSpec({
                             doc="right ascension of the first plane's node at epoch"),
     "hardware": reference("hardware", required=True),
     "isl": reference("link_policy"),
+    "launcher": reference("launcher", doc="the vehicle that launches the shell"),
 }, blocks={"walker_delta": WALKER, "walker_star": WALKER})
 
 LINK_POLICY = BlockSpec({
@@ -241,6 +280,10 @@ CZML = BlockSpec({
     "shells": Attr("references", refers_to="shell", example='["a", "b"]',
                    doc="every shell when left out"),
 }, label="none", unique=True, doc="what the `czml` target draws")
+LAUNCHER = BlockSpec({
+    "payload": quantity(u.MASS, "100 t", low=0, low_open=True, required=True,
+                        doc="payload mass to the orbit of the shells it launches"),
+})
 
 CONSTELLATION = BlockSpec({
     "epoch": Attr("timestamp", required=True, example="2027-03-21T00:00:00Z"),
@@ -252,6 +295,7 @@ TOP_LEVEL: dict[str, BlockSpec] = {
     "constellation": CONSTELLATION, "hardware": HARDWARE, "shell": SHELL,
     "link_policy": LINK_POLICY, "ground_station": GROUND_STATION, "schedule": SCHEDULE,
     "czml": CZML,
+    "launcher": LAUNCHER,
 }
 
 

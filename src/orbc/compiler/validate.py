@@ -28,6 +28,7 @@ from orbc.compiler.evaluate import (
     Word,
     kind_of,
 )
+from orbc.compiler.labels import label_problems
 from orbc.diagnostics import Diagnostic, Span, Suggestion, closest, replace_with, source_lines
 from orbc.dsl import ast
 from orbc.units import ANGLE, LENGTH
@@ -86,6 +87,8 @@ class Validator:
         elif spec.label == "none" and node.label is not None:
             self.error("missing-label", f"`{node.kind}` takes no label", node.label_span,
                        help=f"write `{node.kind} {{ ... }}`")
+        if node.label is not None:
+            self.diagnostics.extend(label_problems(node.label, node.label_span))
         if node.parent is not None and not spec.extendable:
             self.error("extends-not-allowed", f"`{node.kind}` blocks cannot use `extends`",
                        node.parent_span, help="only `hardware` blocks extend others")

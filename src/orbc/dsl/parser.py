@@ -19,28 +19,51 @@ _TOKEN_NAMES = {
     "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`",
     "RSQB": "`]`", "EQUAL": "`=`", "COMMA": "`,`", "PLUS": "`+`", "MINUS": "`-`",
     "STAR": "`*`", "SLASH": "`/`", "IMPORT": "`import`", "EXTENDS": "`extends`",
-    "SEMICOLON": "`;`", "$END": "the end of the file",
+    "_SEMI": "`;`", "$END": "the end of the file",
 }
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 # Deeper nesting of blocks or expressions is no spec a person writes; the bound keeps the
 # recursive tree builder and evaluator well inside Python's recursion limit.
 MAX_NESTING = 100
+# The most tokens one attribute's value may have. A chain `1 + 1 + …` nests one level per
+# operator, so no value that the nesting bound accepts comes near this; the bound is counted
+# on the token stream, before the parser builds a tree, so a 16 MiB expression costs a
+# fraction of a second to refuse instead of minutes and gigabytes to build.
+MAX_VALUE_TOKENS = 10_000
 
 
-class _DropNewlinesInBrackets:
-    """Post-lexer: a newline inside ( ) or [ ] is white space, so lists may span lines."""
+class _Limits:
+    """Post-lexer: drops newlines inside ( ) and [ ] (white space there, so lists may span
+    lines), and enforces `MAX_NESTING` on brackets and `MAX_VALUE_TOKENS` on each value as
+    the tokens stream by, so that oversized input is refused before the tree is built."""
 
     always_accept = ("_NL",)
 
     def process(self, stream):
-        depth = 0
+        brackets = braces = 0
+        in_value, first, value_tokens = False, None, 0
         for token in stream:
-            if token.type in ("LPAR", "LSQB"):
-                depth += 1
-            elif token.type in ("RPAR", "RSQB"):
-                depth = max(0, depth - 1)
-            elif token.type == "_NL" and depth:
+            kind = token.type
+            if kind in ("LPAR", "LSQB"):
+                brackets += 1
+                if brackets > MAX_NESTING:
+                    raise _StreamTooDeep(token)
+            elif kind in ("RPAR", "RSQB"):
+                brackets = max(0, brackets - 1)
+            elif kind == "_NL" and brackets:
                 continue
+            if kind in ("_NL", "_SEMI", "LBRACE", "RBRACE"):
+                in_value = False
+                braces += {"LBRACE": 1, "RBRACE": -1}.get(kind, 0)
+                if braces > MAX_NESTING + 1:  # the top-level block is not a nesting level
+                    raise _StreamTooDeep(token)
+            elif in_value:
+                first = token if first is None else first
+                value_tokens += 1
+                if value_tokens > MAX_VALUE_TOKENS:
+                    raise _ValueTooLong(first, token)
+            elif kind == "EQUAL":
+                in_value, first, value_tokens = True, None, 0
             yield token
 
 
@@ -48,7 +71,7 @@ class _DropNewlinesInBrackets:
 def _parser() -> lark.Lark:
     grammar = resources.files("orbc.dsl").joinpath("orb.lark").read_text(encoding="utf-8")
     return lark.Lark(
-        grammar, parser="lalr", lexer="contextual", postlex=_DropNewlinesInBrackets(),
+        grammar, parser="lalr", lexer="contextual", postlex=_Limits(),
         propagate_positions=True, maybe_placeholders=False,
     )
 
@@ -64,12 +87,24 @@ def parse(text: str, file: str) -> tuple[ast.Module | None, list[Diagnostic]]:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
         return None, [_syntax_diagnostic(error, text, file)]
+    except _StreamTooDeep as error:
+        return None, [_too_deep(_span(file, error.token))]
+    except _ValueTooLong as error:
+        span = Span(file, error.first.line, error.first.column, error.last.end_line,
+                    error.last.end_column)
+        return None, [Diagnostic(
+            "value-too-long", f"this value has more than {MAX_VALUE_TOKENS:,} tokens", span,
+            help="no attribute needs an expression this long; write the value it computes",
+            label="too long")]
     try:
         return _Builder(file).module(tree), []
     except _TooDeep as error:
-        return None, [Diagnostic("syntax-error", f"nested more than {MAX_NESTING} levels deep",
-                                 error.span, help="split the value into simpler parts",
-                                 label="too deep")]
+        return None, [_too_deep(error.span)]
+
+
+def _too_deep(span: Span) -> Diagnostic:
+    return Diagnostic("syntax-error", f"nested more than {MAX_NESTING} levels deep", span,
+                      help="split the value into simpler parts", label="too deep")
 
 
 def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
@@ -142,6 +177,22 @@ def _number(text: str) -> float:
 
 def _unquote(token: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), token[1:-1])
+
+
+class _StreamTooDeep(Exception):
+    """Brackets or blocks opened more than `MAX_NESTING` deep, seen at `token`."""
+
+    def __init__(self, token: lark.Token):
+        super().__init__(token)
+        self.token = token
+
+
+class _ValueTooLong(Exception):
+    """A value of more than `MAX_VALUE_TOKENS` tokens, from `first` to `last`."""
+
+    def __init__(self, first: lark.Token, last: lark.Token):
+        super().__init__(first, last)
+        self.first, self.last = first, last
 
 
 class _TooDeep(Exception):

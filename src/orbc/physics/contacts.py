@@ -24,7 +24,7 @@ Three vectorised stages, none of which steps a satellite through every minute:
    fails), all as arrays over the candidates. About six SGP4 evaluations a pass.
 
 Big shells are spread over worker processes, one per core, in chunks of whole
-planes (`_worker_count`); the result does not depend on where a chunk ran.
+planes (`orbc.physics.workers`); the result does not depend on where a chunk ran.
 
 Windows are clipped to [0, horizon]: a pass in progress at the start has its
 AOS at 0, one in progress at the end its LOS at the horizon, and its TCA and
@@ -33,14 +33,8 @@ maximum elevation are those within the clipped window.
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import math
-import multiprocessing
-import os
-import sys
-import threading
-import time
 
 import attrs
 import numpy as np
@@ -57,6 +51,7 @@ from orbc.physics.visibility import (
     station_ecef_m,
     station_in_plane_coordinates,
 )
+from orbc.physics.workers import map_in_workers, worker_count
 
 # SGP4's orbit radius departs from the mean semi-major axis by the J2 short-period
 # terms and the J3 long-period eccentricity (≈ 1e-3 each): bound it generously.
@@ -78,8 +73,7 @@ _SECANT_TOLERANCE_S = 1e-2
 _ILLINOIS_ITERATIONS = 24
 _REFINE_BATCH = 1 << 14
 _CHUNKS_PER_WORKER = 4
-# Below this many satellite-station pairs (≈ 0.2 s of work) one process does it all.
-_PARALLEL_MIN_PAIRS = 100_000
+_SCREENING_ELEMENTS = 2e6  # (planes × stations × grid points) screened at once, at most
 
 
 @attrs.frozen
@@ -242,10 +236,15 @@ def find_passes_by_chunk(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_ra
         return []
     geometry = _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days)
     planes = len(raan_rad) // per_plane
-    workers = _worker_count(len(raan_rad) * len(stations))
+    workers = worker_count(len(raan_rad) * len(stations))
+    grid_points = horizon_s / grid_step_s + 2.0 * geometry.half_pass_s.max() / grid_step_s
+    # Screening holds ≈ 80–140 bytes per (plane, station, grid point): where one plane over
+    # every station is already over the budget (many stations, a long horizon), the
+    # stations are screened a group at a time, so that memory does not grow with them.
+    station_group = max(1, int(_SCREENING_ELEMENTS / (grid_points + 4.0 * per_plane)))
     if chunk_planes is None:  # keep (planes × stations × grid) and candidates near 2 M
-        grid_points = horizon_s / grid_step_s + 2.0 * geometry.half_pass_s.max() / grid_step_s
-        chunk_planes = max(1, int(2e6 / (len(stations) * (grid_points + 4.0 * per_plane))))
+        chunk_planes = max(1, int(_SCREENING_ELEMENTS
+                                  / (len(stations) * (grid_points + 4.0 * per_plane))))
         # and at least _CHUNKS_PER_WORKER chunks per worker, so that they finish together
         # (but not below a few thousand satellites a chunk, where overheads would dominate)
         balanced = max(-(-planes // (_CHUNKS_PER_WORKER * workers)), -(-4096 // per_plane))
@@ -256,8 +255,8 @@ def find_passes_by_chunk(shell: Sgp4Shell, raan_rad: np.ndarray, mean_anomaly_ra
     chunks = [_planes_of(geometry, first * per_plane, min(first + chunk_planes, planes) * per_plane)
               for first in range(0, planes, chunk_planes)]
     task = functools.partial(_chunk_passes, per_plane=per_plane, horizon_s=horizon_s,
-                             step_s=grid_step_s)
-    return list(map(task, chunks) if workers == 1 else _worker_pool().map(task, chunks))
+                             step_s=grid_step_s, station_group=station_group)
+    return list(map(task, chunks)) if workers == 1 else map_in_workers(task, chunks)
 
 
 def _planes_of(geometry: _Geometry, first: int, end: int) -> tuple[_Geometry, int]:
@@ -266,11 +265,25 @@ def _planes_of(geometry: _Geometry, first: int, end: int) -> tuple[_Geometry, in
                         mean_anomaly_rad=geometry.mean_anomaly_rad[first:end]), first
 
 
-def _chunk_passes(chunk: tuple[_Geometry, int], per_plane, horizon_s, step_s) -> Passes:
-    """The passes of a chunk of whole planes, satellites numbered from the chunk's first."""
+def _chunk_passes(chunk: tuple[_Geometry, int], per_plane, horizon_s, step_s,
+                  station_group) -> Passes:
+    """The passes of a chunk of whole planes, satellites numbered from the chunk's first;
+    screened `station_group` stations at a time."""
     geometry, first = chunk
     plane_index = np.arange(len(geometry.raan_rad) // per_plane)
-    satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s, step_s)
+    pad = float(geometry.half_pass_s.max()) * 1.5 + 2.0 * step_s  # the same grid for all
+    stations = len(geometry.stations)
+    if station_group >= stations:
+        satellite, station, centre = _candidates(geometry, plane_index, per_plane, horizon_s,
+                                                 step_s, pad)
+    else:
+        groups = [(lo, _candidates(_stations_of(geometry, lo, lo + station_group), plane_index,
+                                   per_plane, horizon_s, step_s, pad))
+                  for lo in range(0, stations, station_group)]
+        satellite, station, centre = (np.concatenate([found[k] + (lo if k == 1 else 0)
+                                                      for lo, found in groups])
+                                      for k in range(3))
+        del groups
     found = _sorted_unique(Passes.concatenate([  # cache-sized batches
         _refine(geometry, satellite[lo:lo + _REFINE_BATCH], station[lo:lo + _REFINE_BATCH],
                 centre[lo:lo + _REFINE_BATCH], horizon_s)
@@ -278,51 +291,20 @@ def _chunk_passes(chunk: tuple[_Geometry, int], per_plane, horizon_s, step_s) ->
     return attrs.evolve(found, satellite=found.satellite + first)
 
 
-def _worker_count(pairs: int) -> int:
-    """Processes to spread `pairs` satellite-station pairs over: every core for big work,
-    where this process may have worker processes. The refinement is thousands of numpy
-    operations on small arrays, so threads would queue on the GIL between them; processes
-    scale with the cores. Small work stays in this process."""
-    if pairs < _PARALLEL_MIN_PAIRS or not _may_have_workers():
-        return 1
-    return os.cpu_count() or 1
-
-
-def _may_have_workers() -> bool:
-    """Whether this process has worker processes, or may fork them: on Linux (where fork is
-    the well-trodden way; macOS system libraries are not fork-safe), not from a process that
-    is a worker itself (a Dask worker, one of ours: one of many already), and only from a
-    process with one thread (another thread could hold a lock the child needs)."""
-    if multiprocessing.parent_process() is not None or multiprocessing.current_process().daemon:
-        return False
-    if _POOL:
-        return True
-    return sys.platform.startswith("linux") and threading.active_count() == 1
-
-
-_POOL: list[concurrent.futures.ProcessPoolExecutor] = []  # forked once, then kept
-
-
-def _worker_pool() -> concurrent.futures.ProcessPoolExecutor:
-    """One worker process per core, forked at first use and kept for this process's life:
-    later shells find them started and their memory warm. With the fork start method every
-    worker is forked at the first task, before the pool starts its own manager thread."""
-    if not _POOL:
-        _POOL.append(concurrent.futures.ProcessPoolExecutor(
-            os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"),
-            initializer=_end_with_parent, initargs=(os.getpid(),)))
-    return _POOL[0]
-
-
-def _end_with_parent(parent: int) -> None:
-    """In a worker: end as soon as the process that forked it is gone (killed, say), rather
-    than live on as an orphan."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="orbc-parent-watch", daemon=True).start()
+def _stations_of(geometry: _Geometry, lo: int, hi: int) -> _Geometry:
+    """`geometry` cut to stations lo … hi − 1 (numbered from 0 in it)."""
+    cut = slice(lo, hi)
+    s = geometry.stations
+    return attrs.evolve(
+        geometry,
+        stations=Stations(s.latitude_rad[cut], s.longitude_rad[cut], s.altitude_m[cut],
+                          s.min_elevation_rad[cut]),
+        station_ecef=geometry.station_ecef[cut], station_up=geometry.station_up[cut],
+        station_direction=geometry.station_direction[cut],
+        station_radius=geometry.station_radius[cut],
+        sin_min_elevation=geometry.sin_min_elevation[cut],
+        half_pass_s=geometry.half_pass_s[cut], near_sin=geometry.near_sin[cut],
+        pass_sin=geometry.pass_sin[cut])
 
 
 def _sorted_unique(passes: Passes) -> Passes:
@@ -369,10 +351,10 @@ def _geometry(shell, raan_rad, mean_anomaly_rad, stations, epoch_days) -> _Geome
                      float(gmst_rad(epoch_days)), float(gmst_rate_rad_s(epoch_days)))
 
 
-def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s):
-    """Stages 1 and 2: (satellite, station, approximate closest-approach time) triples."""
+def _candidates(geometry: _Geometry, plane_index, per_plane, horizon_s, step_s, pad):
+    """Stages 1 and 2: (satellite, station, approximate closest-approach time) triples, on a
+    grid from −pad to the horizon + pad."""
     shell, stations = geometry.shell, geometry.stations
-    pad = float(geometry.half_pass_s.max()) * 1.5 + 2.0 * step_s
     times = np.arange(-pad, horizon_s + pad + step_s, step_s)  # (G,)
     # Station directions in TEME on the grid, (S, G, 3).
     direction = geometry.station_ecef / np.linalg.norm(geometry.station_ecef, axis=-1,

@@ -60,7 +60,10 @@ def _ranges(key, title, axis_label, rows: dict[str, tuple], caption, data) -> Pl
 def _mass_and_launches(mass: dict, launches: dict, order: list[str]) -> Plot:
     with styled():
         figure = new_figure(10.0, 1.4 + 0.45 * max(len(order), 2))
-        left, right = figure.subplots(1, 2, width_ratios=(3, 1), sharey=True)
+        if launches:
+            left, right = figure.subplots(1, 2, width_ratios=(3, 1), sharey=True)
+        else:
+            left, right = figure.add_subplot(), None
         y = {name: row for name, row in zip(order, np.arange(len(order))[::-1])}
         subsystems = sorted({s for m in mass.values() for s in m.get("by_subsystem", {})})
         colours = shell_colours(subsystems)
@@ -82,10 +85,13 @@ def _mass_and_launches(mass: dict, launches: dict, order: list[str]) -> Plot:
             right.barh(y[name], count, height=0.6, color="#56B4E9")
             right.annotate(f"{count:,}", (count, y[name]), xytext=(4, 0),
                            textcoords="offset points", va="center", fontsize=8)
-        right.set(xlabel="launches", title="launches per shell")
-        for ax in (left, right):
-            ax.grid(axis="y", visible=False)
-    return _finish("mass", "Mass and launches",
+        if right is not None:
+            right.set(xlabel="launches", title="launches per shell")
+            right.grid(axis="y", visible=False)
+        left.grid(axis="y", visible=False)
+    return _finish("mass", "Mass and launches" if launches else "Mass",
                    "Estimated mass per satellite by subsystem (stacked) against the declared "
-                   "mass, and the launches each shell needs.", figure,
+                   "mass" + (", and the launches each shell needs." if launches else
+                             "; no shell names a launcher, so no launches are counted."),
+                   figure,
                    {"mass_kg": mass, "launches": launches})

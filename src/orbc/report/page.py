@@ -18,8 +18,7 @@ from orbc import __version__
 from orbc.compiler.pipeline import Compilation
 from orbc.diagnostics import render_human
 from orbc.report import extras, plots
-from orbc.report.table import _COLUMNS as TABLE_COLUMNS
-from orbc.report.table import _power
+from orbc.report.table import _LEDGER, _PHYSICS, _power, si
 
 SHELLS_DRAWN = 6  # shells with their own β and power figures, at most
 
@@ -80,7 +79,9 @@ def render_report(result: Compilation, failed: bool) -> bytes:
         _tiles(result), "<h2>Diagnostics</h2>", _diagnostics(result),
     ]
     if result.shells:
-        body += ["<h2>Shells</h2>", _table(result.shells)]
+        body += ["<h2>Shells</h2>", _table(_PHYSICS, result.shells)]
+        if all("mass_kg" in f for f in result.shells.values()):
+            body += ["<h2>Ledger</h2>", _table(_LEDGER, result.shells)]
     if figures:
         body.append("<h2>Figures</h2>")
         body += [f'<p class="note">{_e(note)}</p>' for note in notes]
@@ -142,16 +143,15 @@ def _tiles(result: Compilation) -> str:
              (f"{len(result.shells)}", "shells"),
              (_power(summary["array_power_bol_w"]), "array power (BOL)"),
              (_power(summary["load_w"]), "load"),
-             (_flops(summary["compute_flops"]), "compute"),
+             (si(summary["compute_flops"], "FLOPS"), "compute (peak)"),
              (f"{summary['radiator_area_m2']:,.0f} m²", "radiator area")]
+    if summary.get("mass_to_orbit_t") is not None:
+        tiles.append((f"{summary['mass_to_orbit_t']:,.0f} t", "mass to orbit"))
+    if summary.get("launches") is not None:
+        tiles.append((f"{summary['launches']:,}", "launches"))
     cells = "".join(f'<div class="tile"><b>{_e(v)}</b><span>{_e(k)}</span></div>'
                     for v, k in tiles)
     return f'<div class="tiles">{cells}</div>'
-
-
-def _flops(flops: float) -> str:
-    exa = flops / 1e18
-    return f"{exa:,.2f} EFLOPS" if exa < 1000 else f"{exa:,.0f} EFLOPS"
 
 
 def _diagnostics(result: Compilation) -> str:
@@ -162,10 +162,11 @@ def _diagnostics(result: Compilation) -> str:
         for d in result.diagnostics)
 
 
-def _table(shells: dict[str, dict]) -> str:
-    head = "".join(f"<th>{_e(title)}</th>" for title, _ in TABLE_COLUMNS)
+def _table(columns, shells: dict[str, dict]) -> str:
+    """The `orbc check` table of these columns, as HTML."""
+    head = "".join(f"<th>{_e(title)}</th>" for title, _ in columns)
     rows = "".join("<tr>" + "".join(f"<td>{_e(cell(name, figures))}</td>"
-                                    for _, cell in TABLE_COLUMNS) + "</tr>"
+                                    for _, cell in columns) + "</tr>"
                    for name, figures in shells.items())
     return f'<div class="scroll card"><table><tr>{head}</tr>{rows}</table></div>'
 

@@ -47,7 +47,8 @@ TARGETS: dict[str, Target] = {
 
 def check_targets(model: Model, names: list[str], engine: Engine = LOCAL) -> list[Diagnostic]:
     """What the chosen targets say about the model before anything is written."""
-    return [d for name in sorted(set(names)) for d in TARGETS[name].check(model, engine)]
+    found = [d for name in sorted(set(names)) for d in TARGETS[name].check(model, engine)]
+    return list(dict.fromkeys(found))  # one problem two targets see (contacts, schedule): once
 
 
 def build_targets(model: Model, output: str, names: list[str], engine: Engine = LOCAL,

@@ -10,6 +10,10 @@ and `contacts/schedule.json` (per station: windows, achieved time, upper
 bound). Times are ISO 8601 UTC with milliseconds and `Z`. docs/contacts.md has
 the models and the algorithms.
 
+Only satellites that carry a radio (hardware with a `radio` block) can be in
+contact with a ground station: shells without one get no contact and no antenna
+time, and are not counted as never served.
+
 Both targets compute from one contact plan per model, cached, so `check` (which
 reports stations no satellite reaches and satellites never served) and `emit`
 do the work once.
@@ -60,8 +64,9 @@ class ContactPlan:
 
     passes: Passes
     satellite_names: np.ndarray  # str, per satellite
+    has_radio: np.ndarray  # bool, per satellite: only these have passes
     station_names: list[str]
-    deep_space_shells: list[str]  # shells SGP4 flies with SDP4, not computed
+    deep_space_shells: list[str]  # shells with a radio that SGP4 flies with SDP4, not computed
 
 
 _plans: dict[int, tuple[weakref.ref, dict]] = {}  # id(model) -> (model, results)
@@ -115,16 +120,41 @@ def _slice_passes(model: Model, piece: Slice) -> list[Passes] | None:
     return [attrs.evolve(passes, satellite=passes.satellite + first) for passes in chunks]
 
 
+def radio_shells(model: Model) -> list[str]:
+    """The shells whose satellites carry a radio (in name order): only they have contacts."""
+    return [name for name in sorted(model.shells)
+            if model.hardware[model.shells[name].hardware].radios]
+
+
 def _contact_plan(model: Model, engine: Engine) -> ContactPlan:
-    pieces = slices(model)
+    with_radio = set(radio_shells(model))
+    pieces = [piece for piece in slices(model) if piece.shell in with_radio]
     found = list(engine.map(partial(_slice_passes, model), pieces, "contacts"))
     deep = sorted({piece.shell for piece, chunks in zip(pieces, found) if chunks is None})
-    names = [shell_satellite_names(model.shells[name]) for name in sorted(model.shells)]
+    shells = sorted(model.shells)
+    names = [shell_satellite_names(model.shells[name]) for name in shells]
     parts = [p for chunks in found if chunks is not None for p in chunks]
     del found
     passes = Passes.join(parts)  # sorted by satellite, station, AOS
     all_names = np.concatenate(names) if names else np.zeros(0, dtype=str)
-    return ContactPlan(passes, all_names, list(model.ground_stations), deep)
+    has_radio = np.repeat([name in with_radio for name in shells],
+                          [model.shells[name].satellites for name in shells]).astype(bool)
+    return ContactPlan(passes, all_names, has_radio, list(model.ground_stations), deep)
+
+
+def _no_radio(model: Model, plan: ContactPlan) -> list[Diagnostic]:
+    """The warning that no satellite carries a radio, where there are satellites and
+    stations (one diagnostic: both targets give it, and identical ones are reported once)."""
+    if plan.has_radio.any() or not len(plan.has_radio) or not plan.station_names:
+        return []
+    first_station = next(iter(model.ground_stations.values()))
+    span = model.schedule.spans.get("", first_station.spans.get(""))
+    return [Diagnostic(
+        "contacts-no-radio",
+        f"no satellite carries a radio, so none can be in contact with the "
+        f"{len(plan.station_names)} ground station(s): the contacts and the schedule are empty",
+        span, severity="warning",
+        help="give the hardware of the shells that talk to the ground a `radio` block")]
 
 
 def _antenna_schedule(model: Model, engine: Engine) -> AntennaSchedule:
@@ -190,10 +220,12 @@ class Contacts:
                 "more, where SGP4 switches to its deep-space equations (SDP4); orbc does not "
                 "compute its contacts", shell.spans.get("altitude", shell.spans.get("")),
                 severity="warning", help="contact windows are computed for LEO shells"))
+        found += _no_radio(model, plan)
         seen = np.bincount(plan.passes.station, minlength=len(plan.station_names))
+        # some satellite with a radio whose passes were computed
+        computed = len(plan.deep_space_shells) < len(radio_shells(model)) and model.satellites
         for index, name in enumerate(plan.station_names):
-            computed = len(plan.deep_space_shells) < len(model.shells)
-            if seen[index] == 0 and model.satellites and computed:
+            if seen[index] == 0 and computed:
                 station = model.ground_stations[name]
                 found.append(Diagnostic(
                     "station-never-in-view",
@@ -233,27 +265,33 @@ class Schedule:
     def check(self, model: Model, engine: Engine = LOCAL) -> list[Diagnostic]:
         plan = contact_plan(model, engine)
         schedule = antenna_schedule(model, engine)
-        found = []
+        found = _no_radio(model, plan)
         served = np.zeros(len(plan.satellite_names), dtype=bool)
         served[schedule.satellite] = True
-        never = np.nonzero(~served)[0]
+        never = np.flatnonzero(plan.has_radio & ~served)  # without a radio: not expected to be
+        radios = int(plan.has_radio.sum())
         if len(never) and len(plan.station_names):
             listed = ", ".join(plan.satellite_names[never[:_NAMES_LISTED]])
             more = f" and {len(never) - _NAMES_LISTED:,} more" if len(never) > _NAMES_LISTED \
                 else ""
+            remedies = ["add stations or antennas", "lower `min_pass`"]
+            if model.schedule.policy != "fair":
+                remedies.append("use `policy = fair`")
             found.append(Diagnostic(
                 "satellites-never-served",
-                f"{len(never):,} of {len(served):,} satellites get no antenna time during the "
-                f"{model.schedule.horizon_s / 3600:g} h horizon ({listed}{more})",
+                f"{len(never):,} of {radios:,} satellites with a radio get no antenna time "
+                f"during the {model.schedule.horizon_s / 3600:g} h horizon ({listed}{more})",
                 model.schedule.spans.get("policy", model.schedule.spans.get("")),
                 severity="warning",
-                help="add stations or antennas, lower `min_pass`, or use `policy = fair`"))
+                help=", ".join(remedies[:-1]) + ", or " + remedies[-1]))
         achieved, bound = schedule.achieved_s.sum(), schedule.upper_bound_s.sum()
+        without = len(plan.has_radio) - radios
         found.append(Diagnostic(
             "schedule-summary",
             f"{model.schedule.policy}: {achieved / 3600:,.2f} h of contact scheduled in "
             f"{len(schedule):,} contacts; upper bound {bound / 3600:,.2f} h"
-            + (f" ({achieved / bound:.1%})" if bound > 0 else ""),
+            + (f" ({achieved / bound:.1%})" if bound > 0 else "")
+            + (f"; {without:,} satellites without a radio left out" if without else ""),
             model.schedule.spans.get("policy", model.schedule.spans.get("")), severity="note"))
         return found
 
@@ -283,6 +321,7 @@ def report_json(model: Model, engine: Engine = LOCAL) -> str:
     windows = np.bincount(plan.passes.station, minlength=len(plan.station_names))
     contacts = np.bincount(s.station, minlength=len(plan.station_names))
     served = len(np.unique(s.satellite))
+    radios = int(plan.has_radio.sum())
     report = {
         "policy": model.schedule.policy,
         "horizon_s": model.schedule.horizon_s,
@@ -290,9 +329,10 @@ def report_json(model: Model, engine: Engine = LOCAL) -> str:
         "upper_bound_s": round(float(s.upper_bound_s.sum()), 3),
         "contacts": len(s),
         "windows": len(plan.passes),
-        "satellites": len(plan.satellite_names),
+        "satellites": radios,  # with a radio: the others have no contact
         "satellites_served": served,
-        "satellites_never_served": len(plan.satellite_names) - served,
+        "satellites_never_served": radios - served,
+        "satellites_without_radio": len(plan.satellite_names) - radios,
         "stations": {
             name: {"antennas": model.ground_stations[name].antennas,
                    "windows": int(windows[i]), "contacts": int(contacts[i]),

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import attrs
 
+from orbc.compiler.checks.compute import check_compute
 from orbc.compiler.checks.context import CheckContext
 from orbc.compiler.checks.downlink import check_downlinks
 from orbc.compiler.checks.isl import check_grid_links
+from orbc.compiler.checks.launch import check_launches
+from orbc.compiler.checks.ledger import ledger_summary
+from orbc.compiler.checks.mass import check_mass
 from orbc.compiler.checks.orbit import check_orbits
 from orbc.compiler.checks.power import check_power, loads_w
 from orbc.compiler.checks.relay import check_relays
@@ -35,8 +39,12 @@ def run_checks(model: Model) -> Feasibility:
     check_grid_links(context)
     check_relays(context)
     check_downlinks(context)
+    check_mass(context)
+    check_launches(context)
+    check_compute(context)
     shells = {name: context.figures[name] for name in sorted(context.figures)}
-    return Feasibility(context.diagnostics, shells, _summary(model))
+    return Feasibility(context.diagnostics, shells,
+                       {**_summary(model), **ledger_summary(model, shells)})
 
 
 def _summary(model: Model) -> dict:
