@@ -67,5 +67,13 @@ def svg_fragment(figure: Figure, salt: str) -> str:
 
 
 def shell_colours(names) -> dict[str, str]:
-    """One palette colour per shell name, in the order given."""
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    """One colour per name, in the order given: the colour-blind-safe palette, or for more
+    names than it has, matplotlib's 20-colour `tab20` (repeating past 20)."""
+    names = list(names)
+    if len(names) <= len(PALETTE):
+        return dict(zip(names, PALETTE))
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    ramp = colormaps["tab20"]
+    return {name: to_hex(ramp(i % 20)) for i, name in enumerate(names)}
