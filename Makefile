@@ -10,7 +10,7 @@ EXAMPLE ?= examples/starlink-gen1.orb
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dask,lsp]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask,lsp,report]'
 	touch $@
 
 demo: $(VENV)/.installed

@@ -41,6 +41,7 @@ CASES = [  # (name, arguments after the spec path is substituted, budget in seco
     ("build contacts-parquet + schedule (24 h)",
      ["build", "{spec}", "-o", "{out}", "--target", "contacts-parquet", "--target", "schedule"],
      120),
+    ("report (HTML, sampled figures)", ["report", "{spec}", "-o", "{out}/report.html"], 60),
 ]
 
 

@@ -121,12 +121,18 @@ def _parser(json_errors: bool = False) -> argparse.ArgumentParser:
     diff.add_argument("new", help="the new root .orb file")
     diff.add_argument("--format", choices=("human", "markdown", "json"), default="human")
 
+    report = commands.add_parser("report", help="write a self-contained HTML report with figures")
+    report.add_argument("spec", help="the root .orb file")
+    report.add_argument("-o", "--output", required=True, metavar="FILE", help="the .html to write")
+    report.add_argument("--strict", action="store_true", help="warnings fail the verdict too")
+
     commands.add_parser("lsp", help="run the language server on stdin/stdout (needs "
                                     "`pip install 'orbc[lsp]'`)")
     commands.add_parser("targets", help="list the build targets")
     explain = commands.add_parser("explain", help="explain a diagnostic code, or `defaults`")
     explain.add_argument("code", help="a diagnostic code such as unit-mismatch, or `defaults`")
-    for sub in (check, build, explain, fmt, diff):
+
+    for sub in (check, build, explain, fmt, diff, report):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help=argparse.SUPPRESS)
     return parser
@@ -333,6 +339,33 @@ def _build(args, result: Compilation, names: list[str], engine: Engine | None) -
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    """The check's verdict, diagnostics and figures as one HTML page, written whatever the
+    verdict (exit 1 when the spec fails, as `check`)."""
+    from pathlib import Path
+
+    from orbc.targets.writer import write_atomically
+
+    try:
+        from orbc.report.page import render_report
+    except ImportError as error:
+        if (error.name or "").split(".")[0] != "matplotlib":
+            raise
+        raise UsageError("`orbc report` needs matplotlib: pip install 'orbc[report]'",
+                         "report-unavailable") from None
+    result = _compile(args.spec)
+    failed = _failed(result, args.strict)
+    page = render_report(result, failed)
+    target = Path(args.output)
+    try:
+        write_atomically(target.parent, target.name, [page])
+    except OSError as error:
+        raise UsageError(f"cannot write `{args.output}`: {error.strerror or error}",
+                         "output-unwritable", result.diagnostics) from None
+    print(f"{_summary(result, failed)}; wrote {args.output}", file=sys.stderr)
+    return EXIT_SPEC_ERRORS if failed else EXIT_OK
+
+
 def cmd_targets(args) -> int:
     from orbc.targets import TARGETS
 
@@ -383,4 +416,5 @@ def cmd_lsp(args) -> int:
 
 
 _COMMANDS = {"check": cmd_check, "build": cmd_build, "targets": cmd_targets,
-             "explain": cmd_explain, "fmt": cmd_fmt, "lsp": cmd_lsp, "diff": cmd_diff}
+             "explain": cmd_explain, "fmt": cmd_fmt, "lsp": cmd_lsp, "diff": cmd_diff,
+             "report": cmd_report}

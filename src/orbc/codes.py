@@ -47,6 +47,8 @@ _register("usage", {
         the kernel's out-of-memory killer, say, or by `kill -9` — and the message says which
         signal ended it. The other workers are stopped and nothing is written. With more
         memory free (fewer stations or satellites, a shorter horizon) the build may succeed.""",
+    "report-unavailable": """`orbc report` draws its figures with matplotlib, an optional
+        dependency that is not installed; `pip install 'orbc[report]'` adds it.""",
 })
 
 _register("syntax", {
