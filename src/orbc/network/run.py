@@ -23,7 +23,7 @@ from orbc.network.capacity import Capacities, Peaks, capacities, tree_loads
 from orbc.network.links import link_plan, links_at
 from orbc.network.nodes import Nodes, network_nodes, snapshot_times_s
 from orbc.network.routing import from_stations, path_to, snapshot_graph, to_nearest_station
-from orbc.physics.contacts import _may_have_workers  # the same rules for forking workers
+from orbc.physics.workers import _may_have_workers  # the same rules for forking workers
 
 
 @attrs.frozen
