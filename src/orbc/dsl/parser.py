@@ -91,14 +91,15 @@ def _collect(token: lark.Token) -> lark.Token:
 _COMMENT_IN_NEWLINES = re.compile(r"(?:#|//)[^\n]*")
 
 
-def _collect_from_newlines(token: lark.Token) -> lark.Token:
-    """A run of blank and comment lines is one `_NL` token (orb.lark): its comments, each as
-    a COMMENT token with its own position."""
+def _collect_from_separators(token: lark.Token) -> lark.Token:
+    """A run of blank and comment lines is one `_NL` token, a run of `;` one `_SEMI`, and
+    either may hold comments (orb.lark): each comment as a COMMENT token with its position."""
     text = token.value
     for match in _COMMENT_IN_NEWLINES.finditer(text):
         before = text[:match.start()]
         line = token.line + before.count("\n")
-        column = match.start() - before.rfind("\n")  # 1-based: the newline is at column 0
+        newline = before.rfind("\n")  # columns are 1-based: after a newline, its offset
+        column = match.start() - newline if newline >= 0 else token.column + match.start()
         _comments.found.append(lark.Token(
             "COMMENT", match.group(), token.start_pos + match.start(), line, column,
             line, column + len(match.group()), token.start_pos + match.end()))
@@ -110,7 +111,8 @@ def _commenting_parser() -> lark.Lark:
     return lark.Lark(
         grammar_text(), parser="lalr", lexer="contextual", postlex=_Limits(),
         propagate_positions=True, maybe_placeholders=False,
-        lexer_callbacks={"COMMENT": _collect, "_NL": _collect_from_newlines},
+        lexer_callbacks={"COMMENT": _collect, "_NL": _collect_from_separators,
+                         "_SEMI": _collect_from_separators},
     )
 
 

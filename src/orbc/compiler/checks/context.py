@@ -16,7 +16,7 @@ THIN_DOWNLINK_DB = 3.0  # above the modulation's threshold
 
 @attrs.frozen
 class Finding:
-    """One shell's view of a fault. Findings of the same code at the same place (shells
+    """One shell's view of a fault (`shell` empty for a fault of the whole network). Findings of the same code at the same place (shells
     sharing hardware or a link policy) are one problem, reported once (`diagnostics`).
 
     `message` follows the shells' names; `demand` ranks findings of one place (larger is
@@ -59,10 +59,10 @@ class CheckContext:
         diagnostics = []
         for group in groups.values():
             worst = max(group, key=lambda f: f.demand)  # the first of equals: model order
-            shells = list(dict.fromkeys(f.shell for f in group))
-            who = (f'shell "{shells[0]}"' if len(shells) == 1 else
-                   "shells " + ", ".join(f'"{s}"' for s in shells) + f' (worst "{worst.shell}")')
-            diagnostics.append(Diagnostic(worst.code, f"{who}: {worst.message}", worst.span,
+            shells = [s for s in dict.fromkeys(f.shell for f in group) if s]
+            who = ("" if not shells else f'shell "{shells[0]}": ' if len(shells) == 1 else
+                   "shells " + ", ".join(f'"{s}"' for s in shells) + f' (worst "{worst.shell}"): ')
+            diagnostics.append(Diagnostic(worst.code, f"{who}{worst.message}", worst.span,
                                           worst.severity, worst.help,
                                           suggestion=worst.suggestion))
         return diagnostics

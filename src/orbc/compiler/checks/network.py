@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from orbc.compiler.checks.context import CheckContext
+from orbc.diagnostics import at_least, at_most, format_number, replace_with
 from orbc.network.nodes import iso_times
 from orbc.network.run import NetworkRun, RouteSeries, network_run
 
@@ -67,13 +68,16 @@ def _capacity(context: CheckContext, run: NetworkRun) -> dict:
             "isl": lambda: f"the laser link {nodes.name_of(a)} → {nodes.name_of(b)}"}[kind]()
     egress = next(h.compute for h in context.model.hardware.values()
                   if h.compute and h.compute.egress_bps)
-    context.report("capacity-exceeded",
+    lower = at_most(egress.egress_bps / ratio / 1e9)
+    context.report("capacity-exceeded", "",
                    f"the egress of the compute satellites overloads {what}: "
                    f"{load / 1e9:,.1f} Gbps, {ratio:.2f}× its capacity, at {_time(run, step)} "
                    f"({peaks.overloaded_snapshots} of {len(run.times_s)} snapshots are "
                    "overloaded somewhere)", egress.spans.get("egress"),
-                   f"lower egress to {egress.egress_bps / ratio / 1e9:,.3g} Gbps, or add "
-                   "ground stations, capacity or link rate")
+                   f"lower egress to {format_number(lower)} Gbps, or add ground stations, "
+                   "capacity or link rate",
+                   suggestion=replace_with(f"{format_number(lower)} Gbps",
+                                           egress.spans.get("egress")))
     return figures
 
 
@@ -109,17 +113,20 @@ def _judge(context: CheckContext, run: NetworkRun, series: RouteSeries) -> None:
         over = np.isfinite(rtt) & (rtt > route.max_rtt_s)
         if over.any():
             worst = int(np.argmax(np.where(over, rtt, -np.inf)))
-            context.report("route-rtt-exceeded",
+            needed = at_least(float(rtt[over].max()) * 1e3)
+            context.report("route-rtt-exceeded", "",
                            f"{where}: RTT {rtt[worst] * 1e3:.2f} ms at {_time(run, worst)} "
                            f"exceeds max_rtt {route.max_rtt_s * 1e3:g} ms "
                            f"({int(over.sum())} of {len(rtt)} snapshots)",
                            route.spans.get("max_rtt"),
-                           f"raise max_rtt to {math.ceil(float(rtt[over].max()) * 1e3)} ms, or add "
-                           "links or stations that shorten the path")
+                           f"raise max_rtt to {format_number(needed)} ms, or add links or "
+                           "stations that shorten the path",
+                           suggestion=replace_with(f"{format_number(needed)} ms",
+                                                   route.spans.get("max_rtt")))
     if unreachable:
         first = int(np.argmax(~np.isfinite(rtt)))
         bounded = route.max_rtt_s is not None
-        context.report("route-unreachable",
+        context.report("route-unreachable", "",
                        f"{where}: no path at {unreachable} of {len(rtt)} snapshots "
                        f"(first at {_time(run, first)})",
                        route.spans.get("max_rtt" if bounded else ""),
@@ -151,8 +158,8 @@ def _judge_fan_in(context: CheckContext, run: NetworkRun) -> None:
             oversubscribed = (f"{ratio:.1f}× its free terminals" if math.isfinite(ratio)
                               else "with no free terminal")
             context.report(
-                "relay-oversubscribed",
-                f'shell "{part.shell.name}": with relay fan-in a satellite has a relay link only '
+                "relay-oversubscribed", part.shell.name,
+                f'with relay fan-in a satellite has a relay link only '
                 f"{fraction.min():.0%} of the time (mean {fraction.mean():.0%}); policy "
                 f'"{policy.name}" asks for {policy.min_availability:.0%}. Worst at '
                 f"{_time(run, worst)}: {int(run.relay_refused[worst])} users refused, a relay "

@@ -4,6 +4,7 @@ more terminals than its hardware's `laser_terminal.count` cannot hold them all."
 from __future__ import annotations
 
 from orbc.compiler.checks.context import CheckContext
+from orbc.diagnostics import replace_with
 from orbc.network.terminals import TERMINALS_PER_POLICY, terminals_needed
 
 
@@ -20,8 +21,9 @@ def check_terminals(context: CheckContext) -> None:
         uses = ", ".join(f'"{p}" ({model.link_policies[p].topology}: '
                          f"{TERMINALS_PER_POLICY[model.link_policies[p].topology]})"
                          for p in shell.link_policies)
-        context.report("too-few-terminals",
-                       f'shell "{name}": link policies {uses} need {needed} laser terminals '
+        context.report("too-few-terminals", name,
+                       f'link policies {uses} need {needed} laser terminals '
                        f'per satellite; hardware "{shell.hardware}" has {terminal.count}',
                        terminal.spans.get("count"),
-                       f"set `count = {needed}` in the laser_terminal, or drop a link policy")
+                       f"set `count = {needed}` in the laser_terminal, or drop a link policy",
+                       suggestion=replace_with(str(needed), terminal.spans.get("count")))
