@@ -54,16 +54,24 @@ _PHYSICS = [
     ("ISL dB", lambda n, f: _fmt(f.get("isl", {}).get("margin_min_db"))),
     ("relay avail.", lambda n, f: _fmt(f.get("relay", {}).get("availability"), 0.01, 0, " %")),
     ("downlink dB", lambda n, f: _fmt(f.get("downlink", {}).get("margin_min_db"))),
-    ("ground ms p50", lambda n, f: _fmt(f.get("latency_to_ground_ms", {}).get("p50"),
-                                        digits=2)),
-    ("ground ms p99", lambda n, f: _fmt(f.get("latency_to_ground_ms", {}).get("p99"),
-                                        digits=2)),
-    ("no ground", lambda n, f: _fmt(f.get("latency_to_ground_ms", {})
-                                    .get("unreachable_fraction"), 0.01, 1, " %")),
+]
+
+
+def _ground(f: dict, key: str):
+    return f.get("latency_to_ground_ms", {}).get(key)
+
+
+# One-way latency from each satellite to its nearest station over the network (ms).
+_LATENCY = [
+    ("shell", lambda n, f: printable(n)),
+    ("to ground ms p50", lambda n, f: _fmt(_ground(f, "p50"), digits=2)),
+    ("p99", lambda n, f: _fmt(_ground(f, "p99"), digits=2)),
+    ("max", lambda n, f: _fmt(_ground(f, "max"), digits=2)),
+    ("no path", lambda n, f: _fmt(_ground(f, "unreachable_fraction"), 0.01, 1, " %")),
 ]
 
 _ROUTE_COLUMNS = [
-    ("route", lambda n, f: n),
+    ("route", lambda n, f: printable(n)),
     ("RTT min ms", lambda n, f: _fmt(f["rtt_ms_min"], digits=2)),
     ("RTT p50 ms", lambda n, f: _fmt(f["rtt_ms_p50"], digits=2)),
     ("RTT max ms", lambda n, f: _fmt(f["rtt_ms_max"], digits=2)),
@@ -98,7 +106,7 @@ def _rate(bps: float | None) -> str:
 
 
 _STATION_COLUMNS = [
-    ("station", lambda n, f: n),
+    ("station", lambda n, f: printable(n)),
     ("peak load", lambda n, f: _rate(f["peak_load_bps"])),
     ("capacity", lambda n, f: _rate(f["capacity_bps"])),
 ]
@@ -120,6 +128,8 @@ def render_figures(shells: dict[str, dict], summary: dict,
     """The shells table (latency to ground is one-way, ms), the routes table when the spec
     has routes, the network's peak loads when it declares an egress, and the totals."""
     lines = _table(_PHYSICS, shells) + [""] + _table(_LEDGER, shells)
+    if any("latency_to_ground_ms" in figures for figures in shells.values()):
+        lines += [""] + _table(_LATENCY, shells)
     if routes:
         lines += [""] + _table(_ROUTE_COLUMNS, routes)
     if network:
