@@ -36,9 +36,9 @@ def test_a_long_chain_is_summed_to_its_root():
     (-5.0, 100e6, 100e6 * 0.490243),  # below QPSK 1/4: rated at QPSK 1/4
 ])
 def test_radio_rate_from_dvb_s2(esn0_db, bandwidth_hz, rate_bps):
-    radio = Radio("r", 20.0, 36.0, 19e9, bandwidth_hz, 2.0, esn0_db)
+    radio = Radio("r", 20.0, 36.0, 19e9, bandwidth_hz, 2.0, esn0_db, mass_kg=5.0)
     assert radio_rate_bps(radio) == pytest.approx(rate_bps)
 
 
 def test_a_declared_rate_wins():
-    assert radio_rate_bps(Radio("r", 20.0, 36.0, 19e9, 5e8, 2.0, 1.0, rate_bps=3e9)) == 3e9
+    assert radio_rate_bps(Radio("r", 20.0, 36.0, 19e9, 5e8, 2.0, 1.0, rate_bps=3e9, mass_kg=5.0)) == 3e9

@@ -109,9 +109,10 @@ class Elaborator:
                            besides: tuple[str, ...] = (), whole_value: bool = True) -> None:
         """Report `name` as naming no `kind` block; `besides` are blocks it may not name (a
         hardware and those extending it, which cannot be its parent). A name inside a list
-        of several (`whole_value` false) gets no machine fix: its span is the whole list."""
+        of several (`whole_value` false) is given the labels defined, not a respelling, as
+        its span is the whole list and a fix there could not be applied."""
         known = [k for k in self.blocks[kind] if k not in besides]
-        match = closest(name, known)
+        match = closest(name, known) if whole_value else None
         self.error("unknown-reference", f"no `{kind}` is labelled \"{name}\"", span,
                    help=f"did you mean `{match}`?" if match else (
                        "defined: " + ", ".join(f'"{k}"' for k in sorted(known)) if known
@@ -392,10 +393,6 @@ class Elaborator:
                        f"snapshots, more than the {MAX_NETWORK_STEPS:,} orbc takes",
                        raw.fields["horizon"].span,
                        help="lengthen `step` or shorten `horizon`")
-            return None
-        if horizon is not None and horizon < values["step"]:
-            self.error("out-of-range", "the network `horizon` is shorter than one `step`",
-                       raw.fields["horizon"].span, help="make the horizon at least one step")
             return None
         return m.Network(values["step"], horizon, _spans(raw))
 

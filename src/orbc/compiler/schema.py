@@ -257,8 +257,9 @@ COMPUTE = BlockSpec({
     "shed_in_eclipse": flag(doc="compute is throttled off during eclipse"),
     "mass_each": quantity(u.MASS, "6 kg", low=0, high=1e4, default=ACCELERATOR_MASS_KG,
                           doc=ACCELERATOR_MASS_WHY, why="10 t per accelerator is no accelerator"),
-    "egress": quantity(u.DATA_RATE, "10 Gbps", low=0,
-                       doc="what each satellite sends to the ground over the network"),
+    "egress": quantity(u.DATA_RATE, "10 Gbps", low=0, high=1e15,
+                       doc="what each satellite sends to the ground over the network",
+                       why="1 Pbit/s per satellite is beyond any link built or planned"),
 }, label="none")
 
 LOAD = BlockSpec({
@@ -320,7 +321,8 @@ RADIO = BlockSpec({
                                   "≈30 dB (4096-QAM)"),
     "mass": quantity(u.MASS, "5 kg", low=0, high=1e7, default=RADIO_MASS_KG,
                      doc=RADIO_MASS_WHY, why=MASS_WHY),
-    "rate": quantity(u.DATA_RATE, "4 Gbps", low=0, low_open=True,
+    "rate": quantity(u.DATA_RATE, "4 Gbps", low=1.0, high=1e15,
+                     why="1 bit/s to 1 Pbit/s",
                      doc="information rate; default: bandwidth × the DVB-S2 spectral "
                          "efficiency of the best MODCOD that needs at most required_esn0"),
 }, repeatable=True)
@@ -397,7 +399,8 @@ GROUND_STATION = BlockSpec({
                               why="elevations run from the horizon (0°) to the zenith (90°)"),
     "antennas": count("4", default=1, high=10_000,
                       why="10,000 antennas is more than any teleport has"),
-    "capacity": quantity(u.DATA_RATE, "400 Gbps", low=0, low_open=True,
+    "capacity": quantity(u.DATA_RATE, "400 Gbps", low=1.0, high=1e16,
+                         why="1 bit/s to 10 Pbit/s, beyond any teleport",
                          doc="the most the station takes from the network; no limit if absent"),
 }, blocks={"radio": GROUND_RADIO, "optical": GROUND_OPTICAL})
 
@@ -438,16 +441,19 @@ LAUNCHER = BlockSpec({
 })
 
 NETWORK = BlockSpec({
-    "step": quantity(u.TIME, "60 s", low=0, low_open=True, high=86400.0, default=60.0,
-                     doc="time between network snapshots"),
-    "horizon": quantity(u.TIME, "95 min", low=0, low_open=True, high=366 * 86400,
-                        doc="span of the snapshots; default one orbit of the lowest own shell"),
+    "step": quantity(u.TIME, "60 s", low=1.0, high=86400.0, default=60.0,
+                     doc="time between network snapshots",
+                     why="a second to a day: finer is not a snapshot, coarser no orbit"),
+    "horizon": quantity(u.TIME, "95 min", low=1.0, high=366 * 86400,
+                        doc="span of the snapshots; default one orbit of the lowest own shell",
+                        why="a second to a leap year"),
 }, label="none", unique=True)
 
 ROUTE = BlockSpec({
     "from": reference("ground_station", required=True),
     "to": reference("ground_station", required=True),
-    "max_rtt": quantity(u.TIME, "80 ms", low=0, low_open=True),
+    "max_rtt": quantity(u.TIME, "80 ms", low=1e-6, high=3600.0,
+                        why="1 µs to an hour: light crosses the Earth in 43 ms"),
 })
 
 EXTERNAL = BlockSpec({

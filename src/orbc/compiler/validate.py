@@ -143,7 +143,7 @@ class Validator:
                        label="set again here")
             return
         words = _hyphenated_words(node.value)
-        if words and (attr.keywords or attr.kind == "reference"):
+        if words and (attr.keywords or attr.kind in ("reference", "references")):
             self._hyphenated(node.name, attr, words, node.value.span)
             raw.rejected.add(node.name)
             return
@@ -159,7 +159,7 @@ class Validator:
         """`plus-grid` where a keyword (`plus_grid`) or a label (`"relay-v2"`) belongs: the
         parser read a subtraction of two keywords."""
         written = "-".join(words)
-        if attr.kind == "reference":
+        if attr.kind in ("reference", "references"):
             self._unquoted(name, attr, written, span, "not a string")
             return
         joined = "_".join(words)
@@ -299,6 +299,10 @@ class Validator:
                    suggestion=replace_with(quoted, span))
 
     def _as_references(self, name: str, attr: schema.Attr, value: Value) -> tuple | None:
+        """One label or a list of labels, as a tuple in order, each once."""
+        if isinstance(value, Word):
+            self._unquoted(name, attr, value.name, value.span, kind_of(value))
+            return None
         items = value.items if isinstance(value, Sequence) and not value.is_tuple else (value,)
         if not all(isinstance(item, Text) for item in items):
             self._expect(name, attr, value, f"the label of a `{attr.refers_to}` as a string, "

@@ -211,8 +211,9 @@ def network_nodes(model: Model) -> Nodes:
 
 
 def snapshot_times_s(model: Model) -> np.ndarray:
-    """Seconds after epoch of every snapshot: k·step for k = 0 … horizon/step − 1. The
-    horizon defaults to one orbit of the lowest own shell."""
+    """Seconds after epoch of every snapshot: k·step for k = 0 … horizon/step − 1, and at
+    least the one at epoch (a horizon shorter than a step). The horizon defaults to one
+    orbit of the lowest own shell."""
     network = model.network
     horizon = network.horizon_s
     if horizon is None:

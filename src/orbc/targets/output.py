@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import signal
@@ -34,7 +33,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Self
 
-from orbc.targets.writer import FILE_MODE, made_ahead
+from orbc.targets.writer import FILE_MODE, write_hashed
 
 LOCK = ".orbc.lock"
 STAGING = ".orbc-staging"
@@ -312,17 +311,10 @@ def _check_target(folder: int, name: str, relative: str) -> None:
 def _stream(folder: int, name: str, chunks: Iterable[bytes]) -> tuple[str, int]:
     """Write a new file `name` in the folder `folder` from `chunks`, hashing on the way and
     fsyncing at the end; (sha256 hex, bytes)."""
-    digest, size = hashlib.sha256(), 0
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
                  FILE_MODE, dir_fd=folder)
     with os.fdopen(fd, "wb") as stream:
-        for chunk in made_ahead(chunks):
-            digest.update(chunk)
-            size += len(chunk)
-            stream.write(chunk)
-        stream.flush()
-        os.fsync(stream.fileno())
-    return digest.hexdigest(), size
+        return write_hashed(stream, chunks)
 
 
 def _remove_tree(folder: int, name: str) -> None:

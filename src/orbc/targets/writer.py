@@ -44,22 +44,29 @@ def write_atomically(directory: Path, relative: str, chunks: Iterable[bytes]) ->
     """Stream `chunks` into `directory/relative`; return (sha256 hex, size in bytes)."""
     final = directory / relative
     final.parent.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
     handle, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial",
                                          dir=final.parent)
     try:
         os.chmod(temporary, FILE_MODE)
         with os.fdopen(handle, "wb") as stream:
-            for chunk in made_ahead(chunks):
-                digest.update(chunk)
-                size += len(chunk)
-                stream.write(chunk)
-            stream.flush()
-            os.fsync(stream.fileno())
+            written = write_hashed(stream, chunks)
         os.replace(temporary, final)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return written
+
+
+def write_hashed(stream, chunks: Iterable[bytes]) -> tuple[str, int]:
+    """Write `chunks` to the open binary `stream`, hashing on the way, then flush and fsync
+    it; (sha256 hex, size in bytes)."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in made_ahead(chunks):
+        digest.update(chunk)
+        size += len(chunk)
+        stream.write(chunk)
+    stream.flush()
+    os.fsync(stream.fileno())
     return digest.hexdigest(), size
 
 
